@@ -1,0 +1,208 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../platform/deps.js';
+import { dashboardsFor, structureScope, type Principal, type Role } from '../platform/access.js';
+import { countOutbox } from '../platform/mail.js';
+import { countAudit } from '../audit/audit.js';
+import { countUsers, countUsersWithRoleInStructures } from '../comptes/users.js';
+import { countStructuresByDepartement, listStructures } from '../structures/structures.js';
+import { departement, region } from '../territoires/territoires.js';
+import { AccessibilityPage, HomePage, LegalPage, PrivacyPage } from './views/static.js';
+import { CountTable, Dashboard, EmptyState, Stat, StructureTable } from './views/dashboards.js';
+
+function structureIdsOf(user: Principal, role: Role): string[] {
+  return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);
+}
+
+export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps;
+
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => reply.html(HomePage({ ctx: request.ctx() })));
+  app.get('/accessibilite', { config: { access: 'public' } }, async (request, reply) => reply.html(AccessibilityPage({ ctx: request.ctx() })));
+  app.get('/mentions-legales', { config: { access: 'public' } }, async (request, reply) => reply.html(LegalPage({ ctx: request.ctx() })));
+  app.get('/donnees-personnelles', { config: { access: 'public' } }, async (request, reply) => reply.html(PrivacyPage({ ctx: request.ctx() })));
+
+  app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => {
+    await deps.database.query('select 1');
+    return reply.header('cache-control', 'no-store').send({ status: 'ok', db: deps.database.kind, version: deps.config.version });
+  });
+
+  app.get('/tableau-de-bord', { config: { access: 'authentifie' } }, async (request, reply) => {
+    const [first] = dashboardsFor(request.user!);
+    if (!first) {
+      return reply.html(
+        Dashboard({
+          ctx: request.ctx(),
+          role: 'candidat',
+          children: EmptyState({
+            title: 'Aucun rôle sur ce compte',
+            children: "Votre compte n'a encore aucun rôle. Demandez à l'administrateur de la plateforme de vous en attribuer un.",
+          }),
+        }),
+      );
+    }
+    return reply.redirect(`/tableau-de-bord/${first}`, 303);
+  });
+
+  app.get('/tableau-de-bord/admin', { config: { access: 'tableau-de-bord:admin' } }, async (request, reply) => {
+    const scope = structureScope(request.user);
+    const [users, structures, byDep, mails, audit] = await Promise.all([
+      countUsers(db),
+      listStructures(db, scope, { limit: 0 }),
+      countStructuresByDepartement(db, scope),
+      countOutbox(db),
+      countAudit(db),
+    ]);
+    return reply.html(
+      Dashboard({
+        ctx: request.ctx(),
+        role: 'admin',
+        intro: 'pilotage national',
+        children: (
+          <>
+            <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+              <Stat label="Comptes" value={users} href="/admin/utilisateurs" />
+              <Stat label="Structures" value={structures.total} href="/structures" />
+              <Stat label="Entrées du journal" value={audit} href="/admin/journal" />
+              <Stat label="Courriels" value={mails} href="/admin/courriels" />
+            </div>
+            {structures.total === 0 ? (
+              <EmptyState title="Aucune structure">
+                Commencez par <a href="/structures/nouvelle">ajouter une structure</a>, puis <a href="/admin/utilisateurs/inviter">invitez</a>{' '}
+                ses responsables.
+              </EmptyState>
+            ) : (
+              <CountTable caption="Structures par département" head="Département" kind="departement" rows={byDep.map((r) => ({ key: r.departement, n: r.n }))} />
+            )}
+          </>
+        ),
+      }),
+    );
+  });
+
+  app.get('/tableau-de-bord/prefecture', { config: { access: 'tableau-de-bord:prefecture' } }, async (request, reply) => {
+    const deps_ = request.user!.roles.filter((g) => g.role === 'prefecture' && g.departement).map((g) => g.departement!);
+    const scope = { all: false, departements: deps_, structureIds: [] };
+    const { rows, total } = await listStructures(db, scope, { limit: 20 });
+    const names = deps_.map((d) => `${d} · ${departement(d)?.nom ?? ''}`).join(', ');
+    return reply.html(
+      Dashboard({
+        ctx: request.ctx(),
+        role: 'prefecture',
+        intro: names,
+        children: (
+          <>
+            <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+              <Stat label="Structures du département" value={total} href="/structures" />
+            </div>
+            {total === 0 ? (
+              <EmptyState title="Aucune structure dans votre département">
+                Les structures de votre département apparaîtront ici dès leur enregistrement ; vous pourrez alors donner votre avis sur leurs
+                candidatures.
+              </EmptyState>
+            ) : (
+              <StructureTable caption={`Structures du département (${Math.min(total, 20)} sur ${total})`} rows={rows} />
+            )}
+          </>
+        ),
+      }),
+    );
+  });
+
+  app.get('/tableau-de-bord/banque', { config: { access: 'tableau-de-bord:banque' } }, async (request, reply) => {
+    const scope = structureScope(request.user);
+    const byDep = await countStructuresByDepartement(db, scope);
+    const byRegion = new Map<string, number>();
+    for (const r of byDep) {
+      const reg = departement(r.departement)?.region ?? '?';
+      byRegion.set(reg, (byRegion.get(reg) ?? 0) + r.n);
+    }
+    const total = byDep.reduce((a, r) => a + r.n, 0);
+    return reply.html(
+      Dashboard({
+        ctx: request.ctx(),
+        role: 'banque',
+        intro: 'conventions et paiements',
+        children: (
+          <>
+            <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+              <Stat label="Structures" value={total} href="/structures" />
+              <Stat label="Régions concernées" value={byRegion.size} />
+            </div>
+            {total === 0 ? (
+              <EmptyState title="Aucune structure">Les structures validées apparaîtront ici pour le conventionnement.</EmptyState>
+            ) : (
+              <CountTable
+                caption="Structures par région"
+                head="Région"
+                kind="region"
+                rows={[...byRegion.entries()].sort((a, b) => (region(a[0])?.nom ?? '').localeCompare(region(b[0])?.nom ?? '')).map(([key, n]) => ({ key, n }))}
+              />
+            )}
+          </>
+        ),
+      }),
+    );
+  });
+
+  for (const role of ['structure', 'conseiller', 'coordinateur'] as const) {
+    app.get(`/tableau-de-bord/${role}`, { config: { access: `tableau-de-bord:${role}` } }, async (request, reply) => {
+      const ids = structureIdsOf(request.user!, role);
+      const scope = { all: false, departements: [], structureIds: ids };
+      const [{ rows }, conseillers, coordinateurs] = await Promise.all([
+        listStructures(db, scope, { limit: 20 }),
+        countUsersWithRoleInStructures(db, 'conseiller', ids),
+        countUsersWithRoleInStructures(db, 'coordinateur', ids),
+      ]);
+      const intro = rows.map((s) => s.nom).join(', ');
+      return reply.html(
+        Dashboard({
+          ctx: request.ctx(),
+          role,
+          intro,
+          children: (
+            <>
+              <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+                <Stat label={role === 'structure' ? 'Structures gérées' : 'Structure de rattachement'} value={rows.length} href="/structures" />
+                <Stat label="Conseillers avec un compte" value={conseillers} />
+                <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
+              </div>
+              {rows.length === 0 ? (
+                <EmptyState title="Aucune structure rattachée">
+                  Votre compte n'est rattaché à aucune structure. Demandez à l'administrateur de la plateforme de vous y rattacher.
+                </EmptyState>
+              ) : (
+                <StructureTable caption="Votre structure" rows={rows} />
+              )}
+              {role === 'structure' && conseillers === 0 ? (
+                <EmptyState title="Aucun conseiller n'a encore de compte">
+                  Demandez à l'ANCT d'inviter les conseillers de votre structure : chacun recevra un lien pour choisir son mot de passe.
+                </EmptyState>
+              ) : null}
+            </>
+          ),
+        }),
+      );
+    });
+  }
+
+  app.get('/tableau-de-bord/candidat', { config: { access: 'tableau-de-bord:candidat' } }, async (request, reply) => {
+    return reply.html(
+      Dashboard({
+        ctx: request.ctx(),
+        role: 'candidat',
+        children: (
+          <EmptyState title="Votre candidature">
+            <p>
+              Votre compte candidat est ouvert. Le dépôt de candidature (situation, disponibilité, distance maximale, motivation) et la mise
+              en relation avec les structures ne sont pas encore ouverts sur cette plateforme : vous serez prévenu par courriel à leur
+              ouverture.
+            </p>
+            <p>
+              En attendant, vérifiez vos coordonnées dans <a href="/compte">Mon compte</a>.
+            </p>
+          </EmptyState>
+        ),
+      }),
+    );
+  });
+}

@@ -1,0 +1,98 @@
+import type { ComponentChildren } from 'preact';
+import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { formatNumber } from '../../platform/views/components.js';
+import { ROLE_LABELS, type Role } from '../../platform/access.js';
+import type { Structure } from '../../structures/structures.js';
+import { STRUCTURE_TYPES } from '../../structures/structures.js';
+import { commune, departement, region } from '../../territoires/territoires.js';
+
+export function Stat(p: { label: string; value: number; href?: string }) {
+  return (
+    <div class="fr-col-12 fr-col-sm-6 fr-col-md-3">
+      <div class="fr-tile fr-tile--sm">
+        <div class="fr-tile__body">
+          <div class="fr-tile__content">
+            <p class="cn-stat">{formatNumber(p.value)}</p>
+            <p class="fr-tile__detail">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</p>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function Dashboard(p: { ctx: PageContext; role: Role; intro?: string; children?: ComponentChildren }) {
+  return (
+    <Layout ctx={p.ctx} title={`Tableau de bord · ${ROLE_LABELS[p.role]}`} wide>
+      <h1>Tableau de bord</h1>
+      <p class="fr-text--lead">
+        {ROLE_LABELS[p.role]}
+        {p.intro ? ` · ${p.intro}` : ''}
+      </p>
+      {p.children}
+    </Layout>
+  );
+}
+
+export function EmptyState(p: { title: string; children: ComponentChildren }) {
+  return (
+    <div class="fr-callout fr-my-4w">
+      <h2 class="fr-callout__title">{p.title}</h2>
+      <div class="fr-callout__text">{p.children}</div>
+    </div>
+  );
+}
+
+export function StructureTable(p: { caption: string; rows: Structure[] }) {
+  return (
+    <div class="fr-table cn-table-scroll">
+      <table>
+        <caption>{p.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Structure</th>
+            <th scope="col">Type</th>
+            <th scope="col">Commune</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((s) => (
+            <tr>
+              <td>
+                <a href={`/structures/${s.id}`}>{s.nom}</a>
+              </td>
+              <td>{STRUCTURE_TYPES[s.type as keyof typeof STRUCTURE_TYPES] ?? s.type}</td>
+              <td>{commune(s.communeInsee)?.nom ?? s.communeInsee}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function CountTable(p: { caption: string; head: string; rows: { key: string; n: number }[]; kind: 'departement' | 'region' }) {
+  return (
+    <div class="fr-table cn-table-scroll">
+      <table>
+        <caption>{p.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{p.head}</th>
+            <th scope="col">Structures</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((r) => (
+            <tr>
+              <td>
+                {r.key} · {(p.kind === 'departement' ? departement(r.key)?.nom : region(r.key)?.nom) ?? ''}
+              </td>
+              <td>{formatNumber(r.n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,211 @@
+import { Layout, type PageContext } from '../../platform/views/layout.js';
+
+export function HomePage({ ctx }: { ctx: PageContext }) {
+  return (
+    <Layout ctx={ctx} title="Accueil" wide>
+      <div class="fr-grid-row fr-grid-row--gutters">
+        <div class="fr-col-12 fr-col-md-8">
+          <h1>Conseiller numérique France Services</h1>
+          <p class="fr-text--lead">
+            Partout en France, des conseillers numériques formés et financés par l'État aident chacun à devenir autonome avec le numérique :
+            utiliser un smartphone, faire une démarche en ligne, envoyer un courriel, se protéger sur internet.
+          </p>
+          <p>
+            Cette plateforme réunit en un seul outil tout ce qui fait fonctionner le dispositif : les candidatures des structures
+            d'accueil, l'avis des préfectures et les décisions de l'ANCT, le recrutement, les conventions avec la Banque des Territoires,
+            les comptes rendus d'activité des conseillers et les statistiques.
+          </p>
+        </div>
+      </div>
+      <div class="fr-grid-row fr-grid-row--gutters fr-mt-4w">
+        <div class="fr-col-12 fr-col-md-4">
+          <div class="fr-card">
+            <div class="fr-card__body">
+              <div class="fr-card__content">
+                <h2 class="fr-card__title">Vous cherchez de l'aide ?</h2>
+                <p class="fr-card__desc">
+                  Un conseiller numérique peut vous accompagner gratuitement, près de chez vous : en mairie, dans une médiathèque, un
+                  centre social ou une maison France Services. Demandez à votre mairie, ou appelez le 39 39 (Allô Service Public).
+                </p>
+              </div>
+            </div>
+          </div>
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <div class="fr-card">
+            <div class="fr-card__body">
+              <div class="fr-card__content">
+                <h2 class="fr-card__title">Vous êtes une structure, une préfecture, un conseiller ?</h2>
+                <p class="fr-card__desc">Connectez-vous pour retrouver votre tableau de bord et les actions qui vous attendent.</p>
+              </div>
+              <div class="fr-card__footer">
+                <a class="fr-btn" href={ctx.user ? '/tableau-de-bord' : '/connexion'}>
+                  {ctx.user ? 'Mon tableau de bord' : 'Se connecter'}
+                </a>
+              </div>
+            </div>
+          </div>
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <div class="fr-card">
+            <div class="fr-card__body">
+              <div class="fr-card__content">
+                <h2 class="fr-card__title">Le dispositif en chiffres</h2>
+                <ul class="fr-card__desc">
+                  <li>environ 4 000 conseillers numériques financés par l'État ;</li>
+                  <li>plus de 3 millions d'accompagnements réalisés dès 2023 ;</li>
+                  <li>13 millions de personnes éloignées du numérique en France.</li>
+                </ul>
+              </div>
+            </div>
+          </div>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export function AccessibilityPage({ ctx }: { ctx: PageContext }) {
+  return (
+    <Layout ctx={ctx} title="Déclaration d'accessibilité">
+      <h1>Déclaration d'accessibilité</h1>
+      <p>
+        L'équipe de la plateforme Conseiller numérique s'engage à rendre ses services accessibles, conformément à l'article 47 de la loi
+        n° 2005-102 du 11 février 2005. Cette déclaration s'applique à la présente plateforme.
+      </p>
+      <h2>État de conformité</h2>
+      <p>
+        La plateforme est <strong>partiellement conforme</strong> avec le référentiel général d'amélioration de l'accessibilité (RGAA),
+        version 4.1 : aucun audit complet du RGAA n'a encore été réalisé par un organisme indépendant, nous ne pouvons donc pas déclarer
+        une conformité totale.
+      </p>
+      <h2>Ce que nous avons mesuré</h2>
+      <ul>
+        <li>
+          Chaque page listée ci-dessous est contrôlée automatiquement, à chaque modification du code, avec l'outil axe-core (règles WCAG
+          2.0, 2.1 niveaux A et AA) dans le navigateur Chromium : <strong>0 violation détectée</strong>. Pages contrôlées : accueil,
+          connexion, mot de passe oublié, tableau de bord de chaque rôle, mon compte, structures, utilisateurs, invitation, journal
+          d'audit, courriels, pages d'erreur, présente déclaration, mentions légales, données personnelles.
+        </li>
+        <li>Toutes les pages fonctionnent sans JavaScript, au clavier ; les formulaires signalent chaque erreur à côté du champ concerné.</li>
+        <li>
+          Les contrôles automatiques ne détectent qu'une partie des défauts (de l'ordre d'un tiers des critères du RGAA) : la
+          compatibilité avec les lecteurs d'écran et la pertinence des textes restent à vérifier par un audit humain.
+        </li>
+      </ul>
+      <h2>Technologies utilisées</h2>
+      <p>HTML5, CSS (Système de design de l'État, DSFR), JavaScript en amélioration progressive uniquement.</p>
+      <h2>Retour d'information et contact</h2>
+      <p>
+        Si vous n'arrivez pas à accéder à un contenu ou à un service, contactez l'équipe de la plateforme pour être orienté vers une
+        alternative accessible ou obtenir le contenu sous une autre forme.
+      </p>
+      <h2>Voies de recours</h2>
+      <p>
+        Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu ou une fonctionnalité, que vous nous l'avez
+        signalé et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits
+        (https://formulaire.defenseurdesdroits.fr), contacter le délégué du Défenseur des droits dans votre région, ou envoyer un courrier
+        gratuit : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.
+      </p>
+    </Layout>
+  );
+}
+
+export function LegalPage({ ctx }: { ctx: PageContext }) {
+  return (
+    <Layout ctx={ctx} title="Mentions légales">
+      <h1>Mentions légales</h1>
+      <h2>Éditeur</h2>
+      <p>
+        Agence nationale de la cohésion des territoires (ANCT), 20 avenue de Ségur, 75007 Paris, pour le dispositif Conseiller numérique
+        France Services, opéré avec la Banque des Territoires.
+      </p>
+      <h2>Directeur de la publication</h2>
+      <p>Le directeur général de l'ANCT.</p>
+      <h2>Hébergement</h2>
+      <p>
+        L'hébergeur est désigné par l'opérateur de chaque instance de la plateforme. Le code source est libre : toute administration peut
+        l'installer sur ses propres serveurs.
+      </p>
+      <h2>Licence des contenus</h2>
+      <p>Sauf mention contraire, les contenus sont publiés sous licence Etalab 2.0 (Licence Ouverte).</p>
+      <h2>Sécurité</h2>
+      <p>
+        Les mots de passe sont conservés sous forme d'empreinte (argon2id) ; les sessions expirent après 12 heures d'inactivité ; les
+        connexions répétées en échec sont ralenties.
+      </p>
+    </Layout>
+  );
+}
+
+export function PrivacyPage({ ctx }: { ctx: PageContext }) {
+  return (
+    <Layout ctx={ctx} title="Données personnelles">
+      <h1>Données personnelles</h1>
+      <p>
+        Responsable de traitement : l'Agence nationale de la cohésion des territoires (ANCT). Finalité : gérer le dispositif Conseiller
+        numérique France Services (mission d'intérêt public, article 6.1.e du RGPD).
+      </p>
+      <h2>Ce que nous conservons, et combien de temps</h2>
+      <div class="fr-table cn-table-scroll">
+        <table>
+          <caption>Données conservées</caption>
+          <thead>
+            <tr>
+              <th scope="col">Données</th>
+              <th scope="col">Pourquoi</th>
+              <th scope="col">Durée</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>Compte : nom, prénom, adresse électronique, rôles, empreinte du mot de passe</td>
+              <td>Vous identifier et limiter chacun à ce que son rôle permet</td>
+              <td>Tant que le compte est actif, puis 1 an après sa désactivation</td>
+            </tr>
+            <tr>
+              <td>Session : identifiant chiffré, adresse IP, navigateur</td>
+              <td>Vous garder connecté, détecter les abus</td>
+              <td>12 heures après la dernière activité, 7 jours au plus</td>
+            </tr>
+            <tr>
+              <td>Tentatives de connexion : adresse saisie, adresse IP, date, résultat</td>
+              <td>Protéger les comptes contre les essais de mots de passe</td>
+              <td>24 heures</td>
+            </tr>
+            <tr>
+              <td>Liens de mot de passe : empreinte du lien</td>
+              <td>Réinitialiser un mot de passe, accepter une invitation</td>
+              <td>1 heure (réinitialisation), 7 jours (invitation) ; inutilisables ensuite</td>
+            </tr>
+            <tr>
+              <td>Jetons d'API : nom, empreinte, dates de création et de dernière utilisation</td>
+              <td>Permettre à vos logiciels d'utiliser l'API</td>
+              <td>Jusqu'à leur révocation</td>
+            </tr>
+            <tr>
+              <td>Journal d'audit : auteur, date, action, objet, résumé avant / après</td>
+              <td>Tracer les décisions et les modifications</td>
+              <td>5 ans</td>
+            </tr>
+            <tr>
+              <td>Structures : SIRET, nom, adresse, contact</td>
+              <td>Instruire les candidatures et conventions</td>
+              <td>Durée du dispositif, puis archivage</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <h2>Cookies</h2>
+      <p>
+        Deux cookies strictement nécessaires, sans mesure d'audience ni publicité : l'un garde votre session, l'autre protège les
+        formulaires contre la falsification de requêtes. Aucun consentement n'est donc demandé.
+      </p>
+      <h2>Vos droits</h2>
+      <p>
+        Vous pouvez accéder à vos données, les faire rectifier ou en demander l'effacement ou la limitation, auprès de l'ANCT ou de son
+        délégué à la protection des données. Vous pouvez aussi adresser une réclamation à la CNIL (www.cnil.fr).
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,239 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf, safeReturnPath, type AppDeps } from '../platform/deps.js';
+import { clientIp, formBody, notFound, SESSION_COOKIE } from '../platform/http.js';
+import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Role, type RoleGrant } from '../platform/access.js';
+import type { FieldErrors } from '../platform/views/components.js';
+import { listOutbox } from '../platform/mail.js';
+import { departement } from '../territoires/territoires.js';
+import { findStructureBySiret, structureNames } from '../structures/structures.js';
+import { attemptLogin } from './login.js';
+import { createSession, destroySession, destroyUserSessions } from './sessions.js';
+import { checkPasswordLink, requestPasswordReset, sendInvitation, usePasswordLink } from './password-links.js';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { createUser, DuplicateEmailError, emailProblem, findUserById, listUsers, MAX_NAME_LENGTH, setActive, setPassword } from './users.js';
+import { createApiToken, listTokens, MAX_TOKEN_NAME, revokeToken } from './tokens.js';
+import { ForgotPage, LoginPage, NewPasswordPage } from './views/auth.js';
+import { AccountPage } from './views/account.js';
+import { InvitePage, OutboxPage, UsersPage } from './views/admin.js';
+
+export const PAGE_SIZE = 50;
+
+export function startSessionCookie(reply: FastifyReply, deps: AppDeps, cookie: string): void {
+  reply.setCookie(SESSION_COOKIE, cookie, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.publicUrl.startsWith('https:'),
+    signed: true,
+  });
+}
+
+/** Opens a session for a user and sets the cookie (used by password and ProConnect sign-in). */
+export async function signIn(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
+  if (request.sessionKey) await destroySession(deps.db, request.sessionKey); // no session fixation
+  const { cookie } = await createSession(deps.db, userId, { ip: clientIp(request), userAgent: request.headers['user-agent'] });
+  startSessionCookie(reply, deps, cookie);
+}
+
+function pageNumber(q: unknown): number {
+  const n = Number(q);
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+}
+
+export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps;
+
+  app.get('/connexion', { config: { access: 'public' } }, async (request, reply) => {
+    const q = request.query as { retour?: string };
+    if (request.user) return reply.redirect(safeReturnPath(q.retour), 303);
+    return reply.html(LoginPage({ ctx: request.ctx(), retour: q.retour ? safeReturnPath(q.retour) : undefined }));
+  });
+
+  app.post('/connexion', { config: { access: 'public' } }, async (request, reply) => {
+    const f = formBody(request);
+    const email = (f.email ?? '').slice(0, 300);
+    const password = f.password ?? '';
+    const retour = f.retour ? safeReturnPath(f.retour) : undefined;
+    const errors: FieldErrors = {};
+    const emailErr = emailProblem(email);
+    if (emailErr) errors.email = emailErr;
+    if (!password) errors.password = 'Saisissez votre mot de passe.';
+    else if (password.length > 256) errors.password = 'Le mot de passe est trop long.';
+    if (Object.keys(errors).length) {
+      return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors, retour }), 400);
+    }
+    const result = await attemptLogin(db, email, password, clientIp(request));
+    if (!result.ok) {
+      const status = result.reason === 'throttled' ? 429 : 401;
+      const message =
+        result.reason === 'throttled'
+          ? 'Trop de tentatives de connexion : par sécurité, réessayez dans 15 minutes ou réinitialisez votre mot de passe.'
+          : result.reason === 'disabled'
+            ? "Ce compte est désactivé. Contactez l'administrateur de la plateforme."
+            : 'Adresse électronique ou mot de passe incorrect.';
+      request.log.info({ reason: result.reason }, 'login refused');
+      return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors: { password: message }, retour }), status);
+    }
+    await signIn(deps, request, reply, result.user.id);
+    return reply.redirect(retour ?? '/tableau-de-bord', 303);
+  });
+
+  app.post('/deconnexion', { config: { access: 'authentifie' } }, async (request, reply) => {
+    if (request.sessionKey) await destroySession(db, request.sessionKey);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.flash('Vous êtes déconnecté.').redirect('/', 303);
+  });
+
+  app.get('/mot-de-passe/oublie', { config: { access: 'public' } }, async (request, reply) => {
+    return reply.html(ForgotPage({ ctx: request.ctx() }));
+  });
+
+  app.post('/mot-de-passe/oublie', { config: { access: 'public' } }, async (request, reply) => {
+    const email = (formBody(request).email ?? '').slice(0, 300);
+    const err = emailProblem(email);
+    if (err) return reply.html(ForgotPage({ ctx: request.ctx(), values: { email }, errors: { email: err } }), 400);
+    await requestPasswordReset(db, deps.mailer, deps.config.publicUrl, email);
+    return reply.html(ForgotPage({ ctx: request.ctx(), sent: true }));
+  });
+
+  app.get('/mot-de-passe/nouveau', { config: { access: 'public' } }, async (request, reply) => {
+    const token = String((request.query as { jeton?: string }).jeton ?? '');
+    const link = await checkPasswordLink(db, token);
+    if (!link) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
+    return reply.html(NewPasswordPage({ ctx: request.ctx(), token, email: link.user.email, invitation: link.purpose === 'invitation' }));
+  });
+
+  app.post('/mot-de-passe/nouveau', { config: { access: 'public' } }, async (request, reply) => {
+    const f = formBody(request);
+    const token = f.jeton ?? '';
+    const link = await checkPasswordLink(db, token);
+    if (!link) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
+    const password = f.password ?? '';
+    const errors: FieldErrors = {};
+    const problem = passwordProblem(password, link.user.email);
+    if (problem) errors.password = problem;
+    else if (password !== f.confirmation) errors.confirmation = 'Les deux mots de passe ne sont pas identiques.';
+    if (Object.keys(errors).length) {
+      return reply.html(
+        NewPasswordPage({ ctx: request.ctx(), token, email: link.user.email, invitation: link.purpose === 'invitation', errors }),
+        400,
+      );
+    }
+    const user = await usePasswordLink(db, token, await hashPassword(password), request.id);
+    if (!user) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
+    await signIn(deps, request, reply, user.id);
+    return reply.flash('Votre mot de passe est enregistré. Vous êtes connecté.').redirect('/tableau-de-bord', 303);
+  });
+
+  async function renderAccount(request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof AccountPage>[0]> = {}, status = 200) {
+    const user = request.user!;
+    const names = await structureNames(db, user.roles.map((g) => g.structureId).filter((x): x is string => !!x));
+    return reply.html(AccountPage({ ctx: request.ctx(), structureNames: names, tokens: await listTokens(db, user.id), ...extra }), status);
+  }
+
+  app.get('/compte', { config: { access: 'compte:gerer' } }, async (request, reply) => renderAccount(request, reply));
+
+  app.post('/compte/mot-de-passe', { config: { access: 'compte:gerer' } }, async (request, reply) => {
+    const f = formBody(request);
+    const user = await findUserById(db, request.user!.id);
+    const errors: FieldErrors = {};
+    if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, f.current ?? ''))) {
+      errors.current = 'Le mot de passe actuel est incorrect.';
+    }
+    const problem = passwordProblem(f.password ?? '', request.user!.email);
+    if (problem) errors.password = problem;
+    else if (f.password !== f.confirmation) errors.confirmation = 'Les deux mots de passe ne sont pas identiques.';
+    if (Object.keys(errors).length) return renderAccount(request, reply, { passwordErrors: errors }, 400);
+    await setPassword(db, actorOf(request), request.user!.id, await hashPassword(f.password!));
+    await destroyUserSessions(db, request.user!.id, request.sessionKey ?? undefined);
+    return reply.flash('Votre mot de passe a été changé. Vos autres sessions ont été fermées.').redirect('/compte', 303);
+  });
+
+  app.post('/compte/jetons', { config: { access: 'compte:gerer' } }, async (request, reply) => {
+    const name = formBody(request).name ?? '';
+    if (!name || name.length > MAX_TOKEN_NAME) {
+      const error = !name ? 'Donnez un nom au jeton, pour le reconnaître.' : `Le nom doit contenir au plus ${MAX_TOKEN_NAME} caractères.`;
+      return renderAccount(request, reply, { tokenErrors: { name: error }, tokenValues: { name } }, 400);
+    }
+    const { token } = await createApiToken(db, actorOf(request), request.user!.id, name);
+    return renderAccount(request, reply, { newToken: token });
+  });
+
+  app.post('/compte/jetons/:id/revoquer', { config: { access: 'compte:gerer' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const ok = await revokeToken(db, actorOf(request), request.user!.id, id);
+    if (!ok) return notFound(request, reply);
+    return reply.flash('Le jeton a été révoqué.').redirect('/compte', 303);
+  });
+
+  // --- Administration of accounts ---
+
+  app.get('/admin/utilisateurs', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+    const query = request.query as { q?: string; page?: string };
+    const q = (query.q ?? '').slice(0, 100);
+    const page = pageNumber(query.page);
+    const rows = await listUsers(db, { q, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+    const users = rows.slice(0, PAGE_SIZE);
+    const names = await structureNames(db, [...new Set(users.flatMap((u) => u.roles.map((g) => g.structureId)).filter((x): x is string => !!x))]);
+    return reply.html(UsersPage({ ctx: request.ctx(), users, q, structureNames: names, page, hasNext: rows.length > PAGE_SIZE }));
+  });
+
+  app.get('/admin/utilisateurs/inviter', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+    return reply.html(InvitePage({ ctx: request.ctx() }));
+  });
+
+  app.post('/admin/utilisateurs/inviter', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+    const f = formBody(request);
+    const values = { email: f.email, firstName: f.firstName, lastName: f.lastName, role: f.role, departement: f.departement, siret: f.siret };
+    const errors: FieldErrors = {};
+    const email = f.email ?? '';
+    const e = emailProblem(email);
+    if (e) errors.email = e;
+    for (const [k, label] of [['firstName', 'le prénom'], ['lastName', 'le nom']] as const) {
+      const v = f[k] ?? '';
+      if (!v) errors[k] = `Saisissez ${label}.`;
+      else if (v.length > MAX_NAME_LENGTH) errors[k] = `Ce champ doit contenir au plus ${MAX_NAME_LENGTH} caractères.`;
+    }
+    const role = f.role as Role;
+    const grant: RoleGrant = { role, departement: null, structureId: null };
+    if (!ROLES.includes(role)) errors.role = 'Choisissez un rôle.';
+    else if (ROLE_NEEDS_DEPARTEMENT.has(role)) {
+      if (!f.departement || !departement(f.departement)) errors.departement = 'Choisissez le département de la préfecture.';
+      else grant.departement = f.departement;
+    } else if (ROLE_NEEDS_STRUCTURE.has(role)) {
+      const s = f.siret ? await findStructureBySiret(db, f.siret) : undefined;
+      if (!f.siret) errors.siret = 'Saisissez le SIRET de la structure de rattachement.';
+      else if (!s) errors.siret = "Aucune structure n'a ce SIRET : créez d'abord la structure.";
+      else grant.structureId = s.id;
+    }
+    if (Object.keys(errors).length) return reply.html(InvitePage({ ctx: request.ctx(), values, errors }), 400);
+    try {
+      const user = await createUser(db, actorOf(request), { email, firstName: f.firstName!, lastName: f.lastName!, roles: [grant] });
+      await sendInvitation(db, deps.mailer, deps.config.publicUrl, user, `${request.user!.firstName} ${request.user!.lastName}`);
+      return reply.flash(`Invitation envoyée à ${user.email}.`).redirect('/admin/utilisateurs', 303);
+    } catch (err) {
+      if (err instanceof DuplicateEmailError) {
+        return reply.html(InvitePage({ ctx: request.ctx(), values, errors: { email: err.message } }), 409);
+      }
+      throw err;
+    }
+  });
+
+  for (const [path, active] of [['desactiver', false], ['reactiver', true]] as const) {
+    app.post(`/admin/utilisateurs/:id/${path}`, { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const user = await findUserById(db, id);
+      if (!user) return notFound(request, reply);
+      if (user.id === request.user!.id && !active) {
+        return reply.flash('Vous ne pouvez pas désactiver votre propre compte.').redirect('/admin/utilisateurs', 303);
+      }
+      await setActive(db, actorOf(request), id, active);
+      if (!active) await destroyUserSessions(db, id);
+      return reply.flash(`Compte ${user.email} ${active ? 'réactivé' : 'désactivé'}.`).redirect('/admin/utilisateurs', 303);
+    });
+  }
+
+  app.get('/admin/courriels', { config: { access: 'courriels:consulter' } }, async (request, reply) => {
+    return reply.html(OutboxPage({ ctx: request.ctx(), mails: await listOutbox(db, 100), smtp: deps.mailer.kind === 'smtp' }));
+  });
+}

@@ -1,0 +1,191 @@
+import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import type { Db } from '../platform/db.js';
+import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Principal, type Role, type RoleGrant } from '../platform/access.js';
+import { recordAudit, type Actor } from '../audit/audit.js';
+import { roleAssignments, users } from './schema.js';
+
+export type User = typeof users.$inferSelect;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_NAME_LENGTH = 100;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function emailProblem(email: string): string | null {
+  if (!email) return "Saisissez l'adresse électronique.";
+  if (email.length > MAX_EMAIL_LENGTH) return `L'adresse électronique doit contenir au plus ${MAX_EMAIL_LENGTH} caractères.`;
+  if (!EMAIL_RE.test(email)) return "Saisissez une adresse électronique valide, par exemple nom@domaine.fr.";
+  return null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normaliseEmail(email)}`)
+    .limit(1);
+  return u;
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [u] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return u;
+}
+
+export async function grantsOf(db: Db, userId: string): Promise<RoleGrant[]> {
+  const rows = await db
+    .select({ role: roleAssignments.role, departement: roleAssignments.departement, structureId: roleAssignments.structureId })
+    .from(roleAssignments)
+    .where(eq(roleAssignments.userId, userId))
+    .orderBy(asc(roleAssignments.createdAt));
+  return rows.filter((r): r is RoleGrant => (ROLES as readonly string[]).includes(r.role));
+}
+
+export function toPrincipal(u: User, roles: RoleGrant[]): Principal {
+  return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, roles };
+}
+
+/** The signed-in identity of an active user, or null. */
+export async function loadPrincipal(db: Db, userId: string): Promise<Principal | null> {
+  const u = await findUserById(db, userId);
+  if (!u || !u.active) return null;
+  return toPrincipal(u, await grantsOf(db, u.id));
+}
+
+export interface NewUser {
+  email: string;
+  firstName: string;
+  lastName: string;
+  passwordHash?: string | null;
+  roles: RoleGrant[];
+}
+
+export class DuplicateEmailError extends Error {
+  constructor() {
+    super('Un compte existe déjà avec cette adresse électronique.');
+  }
+}
+
+export function grantProblem(g: RoleGrant): string | null {
+  if (!ROLES.includes(g.role)) return 'Rôle inconnu.';
+  if (ROLE_NEEDS_DEPARTEMENT.has(g.role) && !g.departement) return 'Ce rôle est rattaché à un département : choisissez-le.';
+  if (ROLE_NEEDS_STRUCTURE.has(g.role) && !g.structureId) return 'Ce rôle est rattaché à une structure : choisissez-la.';
+  return null;
+}
+
+export async function createUser(db: Db, actor: Actor, input: NewUser): Promise<User> {
+  return db.transaction(async (tx) => {
+    if (await findUserByEmail(tx, input.email)) throw new DuplicateEmailError();
+    const [u] = await tx
+      .insert(users)
+      .values({
+        email: input.email.trim(),
+        firstName: input.firstName.trim(),
+        lastName: input.lastName.trim(),
+        passwordHash: input.passwordHash ?? null,
+      })
+      .returning();
+    if (!u) throw new Error('insert failed');
+    for (const g of input.roles) {
+      await tx.insert(roleAssignments).values({ userId: u.id, role: g.role, departement: g.departement, structureId: g.structureId });
+    }
+    await recordAudit(tx, actor, {
+      action: 'utilisateur.cree',
+      objectType: 'utilisateur',
+      objectId: u.id,
+      summary: `Compte créé pour ${u.email} (${input.roles.map((r) => r.role).join(', ') || 'sans rôle'})`,
+      after: { email: u.email, roles: input.roles },
+    });
+    return u;
+  });
+}
+
+export async function setPassword(db: Db, actor: Actor, userId: string, passwordHash: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await recordAudit(tx, actor, {
+      action: 'utilisateur.mot_de_passe',
+      objectType: 'utilisateur',
+      objectId: userId,
+      summary: 'Mot de passe défini',
+    });
+  });
+}
+
+export async function setActive(db: Db, actor: Actor, userId: string, active: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ active }).where(eq(users.id, userId));
+    await recordAudit(tx, actor, {
+      action: active ? 'utilisateur.reactive' : 'utilisateur.desactive',
+      objectType: 'utilisateur',
+      objectId: userId,
+      summary: active ? 'Compte réactivé' : 'Compte désactivé',
+      before: { active: !active },
+      after: { active },
+    });
+  });
+}
+
+export interface UserListRow {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  active: boolean;
+  hasPassword: boolean;
+  lastLoginAt: Date | null;
+  roles: RoleGrant[];
+}
+
+export async function listUsers(db: Db, opts: { q?: string | undefined; limit?: number; offset?: number }): Promise<UserListRow[]> {
+  const like = opts.q ? `%${opts.q.replace(/[%_\\]/g, (c) => '\\' + c)}%` : undefined;
+  const rows = await db
+    .select()
+    .from(users)
+    .where(like ? or(ilike(users.email, like), ilike(users.lastName, like), ilike(users.firstName, like)) : undefined)
+    .orderBy(asc(users.lastName), asc(users.firstName))
+    .limit(opts.limit ?? 50)
+    .offset(opts.offset ?? 0);
+  const ids = rows.map((r) => r.id);
+  const grants = ids.length
+    ? await db
+        .select()
+        .from(roleAssignments)
+        .where(sql`${roleAssignments.userId} in ${ids}`)
+    : [];
+  return rows.map((u) => ({
+    id: u.id,
+    email: u.email,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    active: u.active,
+    hasPassword: u.passwordHash !== null,
+    lastLoginAt: u.lastLoginAt,
+    roles: grants
+      .filter((g) => g.userId === u.id)
+      .map((g) => ({ role: g.role as Role, departement: g.departement, structureId: g.structureId })),
+  }));
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return r?.n ?? 0;
+}
+
+/** Accounts holding a role bound to one of these structures (e.g. a structure's conseillers). */
+export async function countUsersWithRoleInStructures(db: Db, role: Role, structureIds: string[]): Promise<number> {
+  if (structureIds.length === 0) return 0;
+  const [r] = await db
+    .select({ n: sql<number>`count(distinct ${roleAssignments.userId})::int` })
+    .from(roleAssignments)
+    .where(and(eq(roleAssignments.role, role), sql`${roleAssignments.structureId} in ${structureIds}`));
+  return r?.n ?? 0;
+}
+
+export async function markLogin(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+}

@@ -1,0 +1,170 @@
+import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
+import { ROLE_LABELS, ROLES } from '../../platform/access.js';
+import type { UserListRow } from '../users.js';
+import { describeGrant } from './account.js';
+import { departements } from '../../territoires/territoires.js';
+
+export function UsersPage(p: { ctx: PageContext; users: UserListRow[]; q: string; structureNames: Map<string, string>; page: number; hasNext: boolean }) {
+  return (
+    <Layout ctx={p.ctx} title="Utilisateurs" wide>
+      <h1>Utilisateurs</h1>
+      <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
+        <div class="fr-col-12 fr-col-md-8">
+          <form method="get" action="/admin/utilisateurs" role="search">
+            <div class="fr-search-bar" id="recherche-utilisateurs">
+              <label class="fr-label" for="q">
+                Rechercher par nom ou adresse électronique
+              </label>
+              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
+              <button class="fr-btn" type="submit" title="Rechercher">
+                Rechercher
+              </button>
+            </div>
+          </form>
+        </div>
+        <div class="fr-col-12 fr-col-md-4">
+          <a class="fr-btn fr-icon-user-add-line fr-btn--icon-left" href="/admin/utilisateurs/inviter">
+            Inviter un utilisateur
+          </a>
+        </div>
+      </div>
+      {p.users.length === 0 ? (
+        <p>Aucun utilisateur ne correspond à cette recherche.</p>
+      ) : (
+        <div class="fr-table cn-table-scroll">
+          <table>
+            <caption>Comptes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Nom</th>
+                <th scope="col">Adresse électronique</th>
+                <th scope="col">Rôles</th>
+                <th scope="col">Dernière connexion</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.users.map((u) => (
+                <tr>
+                  <td>
+                    {u.firstName} {u.lastName}
+                  </td>
+                  <td>{u.email}</td>
+                  <td>{u.roles.map((g) => describeGrant(g, p.structureNames)).join(' ; ') || '—'}</td>
+                  <td>{formatDateTime(u.lastLoginAt)}</td>
+                  <td>
+                    {u.active ? (u.hasPassword ? 'Actif' : 'Invité') : 'Désactivé'}{' '}
+                    <form method="post" action={`/admin/utilisateurs/${u.id}/${u.active ? 'desactiver' : 'reactiver'}`} class="cn-inline-form">
+                      <Csrf token={p.ctx.csrf} />
+                      <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" title={`${u.active ? 'Désactiver' : 'Réactiver'} le compte de ${u.email}`}>
+                        {u.active ? 'Désactiver' : 'Réactiver'}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager base={`/admin/utilisateurs?q=${encodeURIComponent(p.q)}`} page={p.page} hasNext={p.hasNext} />
+    </Layout>
+  );
+}
+
+export function Pager(p: { base: string; page: number; hasNext: boolean }) {
+  if (p.page <= 1 && !p.hasNext) return null;
+  const sep = p.base.includes('?') ? '&' : '?';
+  return (
+    <nav role="navigation" class="fr-pagination" aria-label="Pagination">
+      <ul class="fr-pagination__list">
+        <li>
+          {p.page > 1 ? (
+            <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" href={`${p.base}${sep}page=${p.page - 1}`}>
+              Page précédente
+            </a>
+          ) : (
+            <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" aria-disabled="true" role="link">
+              Page précédente
+            </a>
+          )}
+        </li>
+        <li>
+          <a class="fr-pagination__link" aria-current="page" title={`Page ${p.page}`}>
+            {p.page}
+          </a>
+        </li>
+        <li>
+          {p.hasNext ? (
+            <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" href={`${p.base}${sep}page=${p.page + 1}`}>
+              Page suivante
+            </a>
+          ) : (
+            <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" aria-disabled="true" role="link">
+              Page suivante
+            </a>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors }) {
+  return (
+    <Layout ctx={p.ctx} title="Inviter un utilisateur">
+      <h1>Inviter un utilisateur</h1>
+      <p>La personne reçoit un courriel avec un lien, valable 7 jours, pour choisir son mot de passe.</p>
+      <form method="post" action="/admin/utilisateurs/inviter" novalidate>
+        <Csrf token={p.ctx.csrf} />
+        <ErrorSummary errors={p.errors} />
+        <Input name="email" label="Adresse électronique" type="email" autocomplete="off" required values={p.values} errors={p.errors} maxLength={254} />
+        <Input name="firstName" label="Prénom" required values={p.values} errors={p.errors} maxLength={100} />
+        <Input name="lastName" label="Nom" required values={p.values} errors={p.errors} maxLength={100} />
+        <Select
+          name="role"
+          label="Rôle"
+          required
+          values={p.values}
+          errors={p.errors}
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <Select
+          name="departement"
+          label="Département (pour une préfecture)"
+          values={p.values}
+          errors={p.errors}
+          options={departements().map((d) => ({ value: d.code, label: `${d.code} · ${d.nom}` }))}
+        />
+        <Input name="siret" label="SIRET de la structure (pour une structure, un conseiller ou un coordinateur)" hint="14 chiffres" inputMode="numeric" values={p.values} errors={p.errors} maxLength={20} />
+        <button class="fr-btn" type="submit">
+          Envoyer l'invitation
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function OutboxPage(p: { ctx: PageContext; mails: { id: number; to: string; subject: string; text: string; createdAt: Date }[]; smtp: boolean }) {
+  return (
+    <Layout ctx={p.ctx} title="Courriels" wide>
+      <h1>Courriels envoyés par la plateforme</h1>
+      <p>
+        {p.smtp
+          ? 'Un serveur SMTP est configuré : les courriels partent par SMTP. Cette liste garde ceux écrits avant sa configuration.'
+          : "Aucun serveur SMTP n'est configuré (variable SMTP_URL) : les courriels sont gardés ici, pour la démonstration et les essais."}
+      </p>
+      {p.mails.length === 0 ? <p>Aucun courriel.</p> : null}
+      {p.mails.map((m) => (
+        <article class="fr-card fr-mb-3w fr-p-3w">
+          <h2 class="fr-h6">{m.subject}</h2>
+          <p class="fr-text--sm">
+            À {m.to} · {formatDateTime(m.createdAt)}
+          </p>
+          <p class="cn-pre">{m.text}</p>
+        </article>
+      ))}
+    </Layout>
+  );
+}

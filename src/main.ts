@@ -1,0 +1,50 @@
+import { buildApp } from './app.js';
+import { ConfigError } from './platform/config.js';
+import { LockError } from './platform/lock.js';
+import { openRuntime } from './platform/runtime.js';
+import { seedDemoIfEmpty } from './demo/seed.js';
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const rt = await openRuntime('serveur');
+  const { config, database, logger } = rt;
+  if (config.demo && (await seedDemoIfEmpty(database.db))) logger.info('demo data seeded (Moselle)');
+  const app = await buildApp({ config, database, logger });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
+    'conseiller-numerique ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests
+      await rt.shutdown();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (e) {
+      logger.error({ err: e }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof LockError || e instanceof ConfigError) {
+    console.error(`\n${e.message}\n`);
+  } else {
+    console.error(e);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,133 @@
+/**
+ * The one access policy. Every route declares the action it performs (or `public`), and the
+ * HTTP layer asks `can()` before the handler runs; handlers that load a specific object ask
+ * `can()` again with that object. Lists are filtered with `scopeFor()`. No route decides on its own.
+ */
+
+export const ROLES = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'candidat'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administration nationale (ANCT)',
+  prefecture: 'Préfecture',
+  banque: 'Banque des Territoires',
+  structure: "Structure d'accueil",
+  conseiller: 'Conseiller numérique',
+  coordinateur: 'Coordinateur',
+  candidat: 'Candidat',
+};
+
+/** Roles whose grant names a département / a structure. */
+export const ROLE_NEEDS_DEPARTEMENT: ReadonlySet<Role> = new Set(['prefecture']);
+export const ROLE_NEEDS_STRUCTURE: ReadonlySet<Role> = new Set(['structure', 'conseiller', 'coordinateur']);
+
+export interface RoleGrant {
+  role: Role;
+  departement: string | null;
+  structureId: string | null;
+}
+
+export interface Principal {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  roles: RoleGrant[];
+}
+
+export type Action =
+  | 'compte:gerer' // one's own account, password, API tokens
+  | 'tableau-de-bord:admin'
+  | 'tableau-de-bord:prefecture'
+  | 'tableau-de-bord:banque'
+  | 'tableau-de-bord:structure'
+  | 'tableau-de-bord:conseiller'
+  | 'tableau-de-bord:coordinateur'
+  | 'tableau-de-bord:candidat'
+  | 'utilisateurs:gerer'
+  | 'audit:consulter'
+  | 'courriels:consulter'
+  | 'structures:consulter'
+  | 'structures:creer'
+  | 'structures:modifier';
+
+/** What a route requires: nothing, a signed-in user, or an action. */
+export type RouteAccess = 'public' | 'authentifie' | Action;
+
+export type Resource = { kind: 'structure'; id: string; departement: string };
+
+type Rule = (grant: RoleGrant, resource: Resource | undefined) => boolean;
+
+const always: Rule = () => true;
+const ownStructure: Rule = (g, r) => r === undefined || (r.kind === 'structure' && r.id === g.structureId);
+const ownDepartement: Rule = (g, r) => r === undefined || (r.kind === 'structure' && r.departement === g.departement);
+
+/** action → role → rule. A role absent from an action's table may not perform it. */
+const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
+  'compte:gerer': Object.fromEntries(ROLES.map((r) => [r, always])),
+  'tableau-de-bord:admin': { admin: always },
+  'tableau-de-bord:prefecture': { prefecture: always },
+  'tableau-de-bord:banque': { banque: always },
+  'tableau-de-bord:structure': { structure: always },
+  'tableau-de-bord:conseiller': { conseiller: always },
+  'tableau-de-bord:coordinateur': { coordinateur: always },
+  'tableau-de-bord:candidat': { candidat: always },
+  'utilisateurs:gerer': { admin: always },
+  'audit:consulter': { admin: always },
+  'courriels:consulter': { admin: always },
+  'structures:consulter': {
+    admin: always,
+    banque: always,
+    prefecture: ownDepartement,
+    structure: ownStructure,
+    conseiller: ownStructure,
+    coordinateur: ownStructure,
+  },
+  'structures:creer': { admin: always },
+  'structures:modifier': { admin: always, structure: ownStructure },
+};
+
+export const ACTIONS = Object.keys(POLICY) as Action[];
+
+/** Roles that may perform an action on at least some resource. */
+export function rolesAllowed(action: Action): Role[] {
+  return ROLES.filter((r) => POLICY[action][r] !== undefined);
+}
+
+export function can(user: Principal | null | undefined, action: Action, resource?: Resource): boolean {
+  if (!user) return false;
+  const rules = POLICY[action];
+  return user.roles.some((g) => {
+    const rule = rules[g.role];
+    return rule !== undefined && rule(g, resource);
+  });
+}
+
+export function hasRole(user: Principal | null | undefined, role: Role): boolean {
+  return !!user?.roles.some((g) => g.role === role);
+}
+
+/** The part of the structures a user may list: everything, some départements, some structures, or nothing. */
+export interface StructureScope {
+  all: boolean;
+  departements: string[];
+  structureIds: string[];
+}
+
+export function structureScope(user: Principal | null | undefined, action: Action = 'structures:consulter'): StructureScope {
+  const scope: StructureScope = { all: false, departements: [], structureIds: [] };
+  if (!user) return scope;
+  for (const g of user.roles) {
+    const rule = POLICY[action][g.role];
+    if (!rule) continue;
+    if (rule === always) scope.all = true;
+    else if (rule === ownDepartement && g.departement) scope.departements.push(g.departement);
+    else if (rule === ownStructure && g.structureId) scope.structureIds.push(g.structureId);
+  }
+  return scope;
+}
+
+/** Dashboards in the order a user holding several roles sees them. */
+export function dashboardsFor(user: Principal): Role[] {
+  return ROLES.filter((r) => hasRole(user, r));
+}

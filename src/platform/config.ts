@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface ProConnectConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Public base URL of this platform, used to build the redirect URI. */
+  redirectBaseUrl: string;
+  scope: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Public base URL, used in e-mails (links). */
+  publicUrl: string;
+  proconnect: ProConnectConfig | undefined;
+  /** Seed and show the demo (always on with the embedded database). */
+  demo: boolean;
+  logLevel: string;
+  trustProxy: boolean;
+  version: string;
+}
+
+export class ConfigError extends Error {}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    // dist/platform → ../../package.json is the same relative path; fall back for unusual layouts
+    return process.env.npm_package_version ?? '0.0.0';
+  }
+}
+
+/** Reads SESSION_SECRET, or generates one and keeps it in DATA_DIR so sessions survive restarts. */
+export function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return ['1', 'true', 'yes', 'oui', 'on'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT invalide : ${env.PORT}`);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL doit commencer par postgres:// ou postgresql://');
+  }
+  const sessionSecret = env.SESSION_SECRET || loadOrCreateSecret(dataDir);
+  if (sessionSecret.length < 16) throw new ConfigError('SESSION_SECRET doit faire au moins 16 caractères');
+  const host = env.HOST || '0.0.0.0';
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '');
+  let proconnect: ProConnectConfig | undefined;
+  if (env.PROCONNECT_ISSUER || env.PROCONNECT_CLIENT_ID) {
+    if (!env.PROCONNECT_ISSUER || !env.PROCONNECT_CLIENT_ID || !env.PROCONNECT_CLIENT_SECRET) {
+      throw new ConfigError('ProConnect : PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET vont ensemble');
+    }
+    proconnect = {
+      issuer: env.PROCONNECT_ISSUER,
+      clientId: env.PROCONNECT_CLIENT_ID,
+      clientSecret: env.PROCONNECT_CLIENT_SECRET,
+      redirectBaseUrl: publicUrl,
+      scope: env.PROCONNECT_SCOPE || 'openid email given_name usual_name',
+    };
+  }
+  // The demo is seeded on the embedded database, or anywhere with DEMO=1; DEMO=0 turns it off.
+  const demo = flag(env.DEMO) ?? !databaseUrl;
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    sessionSecret,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Conseiller numérique <ne-pas-repondre@conseiller-numerique.local>',
+    publicUrl,
+    proconnect,
+    demo,
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: flag(env.TRUST_PROXY) ?? false,
+    version: readVersion(),
+  };
+}

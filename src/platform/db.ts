@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+
+/** The Drizzle handle every context receives; the same type for PGlite and PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  /** Runs raw SQL (several statements allowed, no parameters). */
+  exec(sql: string): Promise<void>;
+  /** Runs raw SQL inside one transaction: all of it or nothing. */
+  execInTransaction(sql: string): Promise<void>;
+  /** Runs one raw query with parameters and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export function wrapPglite(client: PGlite): Database {
+  return {
+    db: drizzlePglite({ client }) as unknown as Db,
+    kind: 'pglite',
+    async exec(sql) {
+      await client.exec(sql);
+    },
+    async execInTransaction(sql) {
+      await client.transaction(async (tx) => {
+        await tx.exec(sql);
+      });
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const r = await client.query<T>(sql, params);
+      return r.rows;
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+export function wrapPool(pool: pg.Pool, onClose?: () => Promise<void>): Database {
+  return {
+    db: drizzlePg({ client: pool }) as unknown as Db,
+    kind: 'postgres',
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async execInTransaction(sql) {
+      const c = await pool.connect();
+      try {
+        await c.query('begin');
+        await c.query(sql);
+        await c.query('commit');
+      } catch (e) {
+        await c.query('rollback').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const r = await pool.query(sql, params);
+      return r.rows as T[];
+    },
+    async close() {
+      if (onClose) await onClose();
+      await pool.end();
+    },
+  };
+}
+
+// Return DATE columns as plain 'YYYY-MM-DD' strings: a calendar date must never shift with time zones.
+pg.types.setTypeParser(1082, (v: string) => v);
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Directory holding the embedded database (used when databaseUrl is unset). */
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on('error', () => {
+      /* idle client errors are reported on next use */
+    });
+    await pool.query('select 1');
+    return wrapPool(pool);
+  }
+  if (!opts.dataDir) throw new Error('dataDir is required for the embedded database');
+  const dir = join(opts.dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  return wrapPglite(client);
+}

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyCompress from '@fastify/compress';
+import fastifyStatic from '@fastify/static';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { Logger } from 'pino';
+import { can, type Principal, type RouteAccess } from './access.js';
+import type { Config } from './config.js';
+import { hmac, randomToken, safeEqual } from './crypto.js';
+import type { PageContext } from './views/layout.js';
+import { ErrorPage } from './views/errors.js';
+
+export const SESSION_COOKIE = 'cn_session';
+const ANON_COOKIE = 'cn_anon';
+const FLASH_COOKIE = 'cn_flash';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every route: who may call it (see platform/access.ts). */
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    user: Principal | null;
+    /** 'session' (cookie), 'jeton' (bearer token) or null. */
+    authVia: 'session' | 'jeton' | null;
+    /** Hash of the session id, when signed in through a session. */
+    sessionKey: string | null;
+    csrfToken: string;
+    flash: string | null;
+    ctx(): PageContext;
+  }
+  interface FastifyReply {
+    html(page: VNode, status?: number): FastifyReply;
+    flash(message: string): FastifyReply;
+    problem(status: number, title: string, detail?: string, extra?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export interface Authenticator {
+  fromSession(cookie: string, request: FastifyRequest): Promise<{ user: Principal; sessionKey: string } | null>;
+  fromBearer(token: string): Promise<Principal | null>;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+export interface HttpOptions {
+  config: Config;
+  auth: Authenticator;
+  logger?: Logger | boolean;
+  /** Whether a ProConnect button is shown. */
+  proconnect: boolean;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const DSFR_DIR = fileURLToPath(new URL('../../node_modules/@gouvfr/dsfr/dist/', import.meta.url));
+
+export function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  return !isApi(request) && request.url !== '/healthz';
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstance & { routeTable: RouteInfo[] }> {
+  const { config } = opts;
+  const app = Fastify({
+    loggerInstance: typeof opts.logger === 'object' ? opts.logger : undefined,
+    logger: typeof opts.logger === 'object' ? undefined : (opts.logger ?? false),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance & { routeTable: RouteInfo[] };
+
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+
+  // Every route must say who may call it; a route without `access` is a programming error.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url.startsWith('/dsfr/') || route.url.startsWith('/static/')) {
+      if (!access) route.config = { ...(route.config ?? {}), access: 'public' };
+      return;
+    }
+    if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} : aucune règle d'accès (config.access)`);
+    for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access });
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", ...(config.proconnect ? [new URL(config.proconnect.issuer).origin] : [])],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCompress, { threshold: 1024 });
+  await app.register(fastifyStatic, {
+    root: DSFR_DIR,
+    prefix: '/dsfr/',
+    maxAge: '7d',
+    immutable: false,
+    decorateReply: false,
+    allowedPath: (path) => !path.endsWith('.map') && !path.includes('example'),
+  });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false });
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('authVia', null);
+  app.decorateRequest('sessionKey', null);
+  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('flash', null);
+  app.decorateRequest('ctx', function (this: FastifyRequest): PageContext {
+    return {
+      user: this.user,
+      csrf: this.csrfToken,
+      path: this.url.split('?')[0] ?? '/',
+      demo: config.demo,
+      flash: this.flash,
+      proconnect: opts.proconnect,
+    };
+  });
+
+  app.decorateReply('html', function (this: FastifyReply, page: VNode, status = 200) {
+    this.code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send('<!DOCTYPE html>' + renderToString(page));
+    return this;
+  });
+  app.decorateReply('flash', function (this: FastifyReply, message: string) {
+    this.setCookie(FLASH_COOKIE, Buffer.from(message).toString('base64url'), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure: config.publicUrl.startsWith('https:'),
+      maxAge: 60,
+    });
+    return this;
+  });
+  app.decorateReply(
+    'problem',
+    function (this: FastifyReply, status: number, title: string, detail?: string, extra?: Record<string, unknown>) {
+      this.code(status)
+        .type('application/problem+json; charset=utf-8')
+        .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...extra });
+      return this;
+    },
+  );
+
+  const secureCookies = config.publicUrl.startsWith('https:');
+
+  // Who is calling: a bearer token (API) or a session cookie (pages). Then the CSRF token for forms.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/dsfr/') || request.url.startsWith('/static/')) return;
+    const authz = request.headers.authorization;
+    if (authz?.startsWith('Bearer ')) {
+      const user = await opts.auth.fromBearer(authz.slice(7).trim());
+      if (!user) {
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        return reply.problem(401, 'Jeton invalide', "Le jeton d'accès est inconnu, révoqué ou mal formé.");
+      }
+      request.user = user;
+      request.authVia = 'jeton';
+      return;
+    }
+    const raw = request.cookies[SESSION_COOKIE];
+    if (raw) {
+      const unsigned = request.unsignCookie(raw);
+      const found = unsigned.valid && unsigned.value ? await opts.auth.fromSession(unsigned.value, request) : null;
+      if (found) {
+        request.user = found.user;
+        request.authVia = 'session';
+        request.sessionKey = found.sessionKey;
+      } else {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    let key = request.sessionKey;
+    if (!key) {
+      const anonRaw = request.cookies[ANON_COOKIE];
+      const anon = anonRaw ? request.unsignCookie(anonRaw) : null;
+      key = anon?.valid && anon.value ? anon.value : null;
+      if (!key && wantsHtml(request)) {
+        key = randomToken(16);
+        reply.setCookie(ANON_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: secureCookies });
+      }
+    }
+    request.csrfToken = key ? hmac(config.sessionSecret, 'csrf|' + key) : '';
+    const flash = request.cookies[FLASH_COOKIE];
+    if (flash) {
+      const f = request.unsignCookie(flash);
+      if (f.valid && f.value) request.flash = Buffer.from(f.value, 'base64url').toString('utf8');
+      reply.clearCookie(FLASH_COOKIE, { path: '/' });
+    }
+  });
+
+  // The central access check, then CSRF for every state-changing request made with a cookie.
+  app.addHook('preHandler', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (!access) return; // 404 handler and static files
+    if (access !== 'public') {
+      if (!request.user) {
+        if (isApi(request)) return reply.problem(401, 'Authentification requise', 'Fournissez un jeton : Authorization: Bearer …');
+        const retour = encodeURIComponent(request.url);
+        return reply.redirect(`/connexion?retour=${retour}`, 303);
+      }
+      if (access !== 'authentifie' && !can(request.user, access)) return forbidden(request, reply);
+    }
+    if (STATE_CHANGING.has(request.method) && request.authVia !== 'jeton') {
+      const body = request.body as Record<string, unknown> | undefined;
+      const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
+        request.log.warn({ url: request.url }, 'csrf rejected');
+        if (isApi(request)) return reply.problem(403, 'Jeton CSRF invalide');
+        return reply.html(
+          ErrorPage({
+            ctx: request.ctx(),
+            status: 403,
+            title: 'Formulaire expiré',
+            message:
+              "Ce formulaire a expiré ou ne vient pas de ce site. Revenez à la page précédente, rechargez-la et envoyez-le de nouveau. Vérifiez aussi que votre navigateur accepte les cookies.",
+          }),
+          403,
+        );
+      }
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (!wantsHtml(request)) return reply.problem(404, 'Ressource introuvable');
+    return reply.html(
+      ErrorPage({
+        ctx: request.ctx(),
+        status: 404,
+        title: 'Page non trouvée',
+        message: "La page que vous cherchez est introuvable. Vérifiez l'adresse, ou revenez à l'accueil.",
+      }),
+      404,
+    );
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unhandled error');
+    else request.log.info({ err: error.message, status }, 'client error');
+    const message =
+      status === 413
+        ? 'Le contenu envoyé est trop volumineux.'
+        : status === 415
+          ? "Ce type de contenu n'est pas accepté."
+          : status === 400
+            ? 'La requête est mal formée.'
+            : status === 500
+              ? "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans quelques instants."
+              : 'La requête ne peut pas être traitée.';
+    if (!wantsHtml(request)) return reply.problem(status, message, undefined, { request_id: request.id });
+    if (!request.csrfToken) request.csrfToken = '';
+    return reply.html(
+      ErrorPage({
+        ctx: request.ctx(),
+        status,
+        title: status === 500 ? 'Erreur inattendue' : 'Requête invalide',
+        message,
+        requestId: request.id,
+      }),
+      status,
+    );
+  });
+
+  return app;
+}
+
+export function forbidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isApi(request)) return reply.problem(403, 'Accès refusé', "Vos droits ne permettent pas d'accéder à cette ressource.");
+  return reply.html(
+    ErrorPage({
+      ctx: request.ctx(),
+      status: 403,
+      title: 'Accès refusé',
+      message: "Vos droits ne permettent pas d'accéder à cette page. Si vous pensez que c'est une erreur, contactez votre administrateur.",
+    }),
+    403,
+  );
+}
+
+export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isApi(request)) return reply.problem(404, 'Ressource introuvable');
+  return reply.html(
+    ErrorPage({ ctx: request.ctx(), status: 404, title: 'Page non trouvée', message: "Ce que vous cherchez n'existe pas ou plus." }),
+    404,
+  );
+}
+
+/** Reads a urlencoded form body as strings (trimmed); arrays keep their last value unless asked. */
+export function formBody(request: FastifyRequest): Record<string, string> {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string') out[k] = v.trim();
+    else if (Array.isArray(v) && typeof v[v.length - 1] === 'string') out[k] = String(v[v.length - 1]).trim();
+  }
+  return out;
+}
+
+export function clientIp(request: FastifyRequest): string {
+  return request.ip || 'inconnu';
+}

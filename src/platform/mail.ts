@@ -1,0 +1,45 @@
+import nodemailer from 'nodemailer';
+import { desc, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { mailOutbox } from './mail-schema.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  kind: 'smtp' | 'outbox';
+  send(message: MailMessage): Promise<void>;
+}
+
+/** SMTP when SMTP_URL is set (e.g. smtp://user:pass@host:587); otherwise an outbox table read in the app. */
+export function createMailer(opts: { smtpUrl?: string | undefined; from: string; db: Db }): Mailer {
+  if (opts.smtpUrl) {
+    const transport = nodemailer.createTransport(opts.smtpUrl);
+    return {
+      kind: 'smtp',
+      async send(m) {
+        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
+      },
+    };
+  }
+  return {
+    kind: 'outbox',
+    async send(m) {
+      await opts.db.insert(mailOutbox).values({ to: m.to, subject: m.subject, text: m.text });
+    },
+  };
+}
+
+export type OutboxMail = typeof mailOutbox.$inferSelect;
+
+export async function listOutbox(db: Db, limit = 50): Promise<OutboxMail[]> {
+  return db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(limit);
+}
+
+export async function countOutbox(db: Db): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(mailOutbox);
+  return r?.n ?? 0;
+}

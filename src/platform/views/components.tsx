@@ -1,0 +1,146 @@
+import type { ComponentChildren } from 'preact';
+
+export type FieldErrors = Record<string, string | undefined>;
+export type FormValues = Record<string, string | undefined>;
+
+interface InputProps {
+  name: string;
+  label: string;
+  hint?: string;
+  type?: string;
+  values?: FormValues;
+  errors?: FieldErrors;
+  required?: boolean;
+  autocomplete?: string;
+  maxLength?: number;
+  inputMode?: 'numeric' | 'email' | 'tel' | 'text';
+  value?: string;
+}
+
+/** A DSFR text field whose error sits next to it and is announced with the field. */
+export function Input(p: InputProps) {
+  const error = p.errors?.[p.name];
+  const id = `champ-${p.name}`;
+  const describedBy = [p.hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {p.label}
+        {p.required ? null : <span class="fr-hint-text">Facultatif</span>}
+        {p.hint ? (
+          <span class="fr-hint-text" id={`${id}-aide`}>
+            {p.hint}
+          </span>
+        ) : null}
+      </label>
+      <input
+        class={`fr-input${error ? ' fr-input--error' : ''}`}
+        id={id}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? (p.type === 'password' ? undefined : p.values?.[p.name])}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        maxLength={p.maxLength}
+        inputMode={p.inputMode}
+        aria-describedby={describedBy}
+        aria-invalid={error ? 'true' : undefined}
+      />
+      {error ? (
+        <p class="fr-error-text" id={`${id}-erreur`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface SelectProps {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  values?: FormValues;
+  errors?: FieldErrors;
+  required?: boolean;
+  placeholder?: string;
+}
+
+export function Select(p: SelectProps) {
+  const error = p.errors?.[p.name];
+  const id = `champ-${p.name}`;
+  const current = p.values?.[p.name] ?? '';
+  return (
+    <div class={`fr-select-group${error ? ' fr-select-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {p.label}
+        {p.required ? null : <span class="fr-hint-text">Facultatif</span>}
+      </label>
+      <select
+        class={`fr-select${error ? ' fr-select--error' : ''}`}
+        id={id}
+        name={p.name}
+        required={p.required}
+        aria-describedby={error ? `${id}-erreur` : undefined}
+        aria-invalid={error ? 'true' : undefined}
+      >
+        <option value="" selected={current === ''} disabled={p.required}>
+          {p.placeholder ?? 'Choisir'}
+        </option>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === current}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p class="fr-error-text" id={`${id}-erreur`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Csrf({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+export function Alert(p: { type: 'success' | 'error' | 'info' | 'warning'; title?: string; children?: ComponentChildren }) {
+  return (
+    <div class={`fr-alert fr-alert--${p.type} fr-mb-4w`} role={p.type === 'error' ? 'alert' : 'status'}>
+      {p.title ? <h2 class="fr-alert__title">{p.title}</h2> : null}
+      {typeof p.children === 'string' ? <p>{p.children}</p> : p.children}
+    </div>
+  );
+}
+
+/** Summary of a form's errors at its top, each linking to its field. */
+export function ErrorSummary({ errors }: { errors?: FieldErrors }) {
+  const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => !!e[1]);
+  if (entries.length === 0) return null;
+  return (
+    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert">
+      <h2 class="fr-alert__title">
+        {entries.length === 1 ? 'Le formulaire contient une erreur' : `Le formulaire contient ${entries.length} erreurs`}
+      </h2>
+      <ul>
+        {entries.map(([name, message]) => (
+          <li>
+            {name === '_form' ? message : <a href={`#champ-${name}`}>{message}</a>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function formatDateTime(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
+    new Date(d),
+  );
+}
+
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat('fr-FR').format(n);
+}

@@ -1,0 +1,145 @@
+import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
+import { Pager } from '../../comptes/views/admin.js';
+import { commune, departement } from '../../territoires/territoires.js';
+import { STRUCTURE_TYPES, type Structure } from '../structures.js';
+
+const typeOptions = Object.entries(STRUCTURE_TYPES).map(([value, label]) => ({ value, label }));
+
+export function StructuresPage(p: { ctx: PageContext; rows: Structure[]; total: number; q: string; page: number; hasNext: boolean; canCreate: boolean }) {
+  return (
+    <Layout ctx={p.ctx} title="Structures" wide>
+      <h1>Structures d'accueil</h1>
+      <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
+        <div class="fr-col-12 fr-col-md-8">
+          <form method="get" action="/structures" role="search">
+            <div class="fr-search-bar">
+              <label class="fr-label" for="q">
+                Rechercher par nom ou SIRET
+              </label>
+              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
+              <button class="fr-btn" type="submit" title="Rechercher">
+                Rechercher
+              </button>
+            </div>
+          </form>
+        </div>
+        {p.canCreate ? (
+          <div class="fr-col-12 fr-col-md-4">
+            <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/structures/nouvelle">
+              Ajouter une structure
+            </a>
+          </div>
+        ) : null}
+      </div>
+      <p>
+        {p.total} structure{p.total > 1 ? 's' : ''}
+      </p>
+      {p.rows.length === 0 ? (
+        <p>{p.q ? 'Aucune structure ne correspond à cette recherche.' : 'Aucune structure pour le moment.'}</p>
+      ) : (
+        <div class="fr-table cn-table-scroll">
+          <table>
+            <caption>Structures visibles avec vos droits</caption>
+            <thead>
+              <tr>
+                <th scope="col">Nom</th>
+                <th scope="col">Type</th>
+                <th scope="col">Commune</th>
+                <th scope="col">SIRET</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.rows.map((s) => (
+                <tr>
+                  <td>
+                    <a href={`/structures/${s.id}`}>{s.nom}</a>
+                    {s.demo ? <span class="fr-badge fr-badge--sm fr-badge--info fr-ml-1w">démo</span> : null}
+                  </td>
+                  <td>{STRUCTURE_TYPES[s.type as keyof typeof STRUCTURE_TYPES] ?? s.type}</td>
+                  <td>
+                    {commune(s.communeInsee)?.nom ?? s.communeInsee} ({s.departement})
+                  </td>
+                  <td>{s.siret}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager base={`/structures?q=${encodeURIComponent(p.q)}`} page={p.page} hasNext={p.hasNext} />
+    </Layout>
+  );
+}
+
+export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit: boolean }) {
+  const { s } = p;
+  const c = commune(s.communeInsee);
+  return (
+    <Layout ctx={p.ctx} title={s.nom}>
+      <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+        <ol class="fr-breadcrumb__list">
+          <li>
+            <a class="fr-breadcrumb__link" href="/structures">
+              Structures
+            </a>
+          </li>
+          <li>
+            <a class="fr-breadcrumb__link" aria-current="page">
+              {s.nom}
+            </a>
+          </li>
+        </ol>
+      </nav>
+      <h1>{s.nom}</h1>
+      {s.demo ? <p class="fr-badge fr-badge--info">Structure de démonstration</p> : null}
+      <dl>
+        <dt>Type</dt>
+        <dd>{STRUCTURE_TYPES[s.type as keyof typeof STRUCTURE_TYPES] ?? s.type}</dd>
+        <dt>SIRET</dt>
+        <dd>{s.siret}</dd>
+        <dt>Adresse</dt>
+        <dd>
+          {s.adresse}, {s.codePostal} {c?.nom ?? s.communeInsee}
+        </dd>
+        <dt>Département</dt>
+        <dd>
+          {s.departement} · {departement(s.departement)?.nom ?? ''}
+        </dd>
+        <dt>Contact</dt>
+        <dd>{[s.contactEmail, s.contactTelephone].filter(Boolean).join(' · ') || '—'}</dd>
+        <dt>Dernière modification</dt>
+        <dd>{formatDateTime(s.updatedAt)}</dd>
+      </dl>
+      {p.canEdit ? (
+        <a class="fr-btn fr-btn--secondary" href={`/structures/${s.id}/modifier`}>
+          Modifier
+        </a>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors; id?: string }) {
+  const action = p.id ? `/structures/${p.id}/modifier` : '/structures/nouvelle';
+  return (
+    <Layout ctx={p.ctx} title={p.id ? 'Modifier la structure' : 'Ajouter une structure'}>
+      <h1>{p.id ? 'Modifier la structure' : 'Ajouter une structure'}</h1>
+      <form method="post" action={action} novalidate>
+        <Csrf token={p.ctx.csrf} />
+        <ErrorSummary errors={p.errors} />
+        <Input name="siret" label="SIRET" hint="14 chiffres, par exemple 215 704 630 00013" inputMode="numeric" required values={p.values} errors={p.errors} maxLength={20} />
+        <Input name="nom" label="Nom de la structure" required values={p.values} errors={p.errors} maxLength={200} />
+        <Select name="type" label="Type de structure" required options={typeOptions} values={p.values} errors={p.errors} />
+        <Input name="adresse" label="Adresse" hint="Numéro et voie" autocomplete="street-address" required values={p.values} errors={p.errors} maxLength={300} />
+        <Input name="codePostal" label="Code postal" inputMode="numeric" autocomplete="postal-code" required values={p.values} errors={p.errors} maxLength={5} />
+        <Input name="communeInsee" label="Code INSEE de la commune" hint="5 caractères, par exemple 57463 pour Metz" required values={p.values} errors={p.errors} maxLength={5} />
+        <Input name="contactEmail" label="Adresse électronique de contact" type="email" values={p.values} errors={p.errors} maxLength={254} />
+        <Input name="contactTelephone" label="Téléphone de contact" type="tel" autocomplete="tel" values={p.values} errors={p.errors} maxLength={20} />
+        <button class="fr-btn" type="submit">
+          Enregistrer
+        </button>
+      </form>
+    </Layout>
+  );
+}

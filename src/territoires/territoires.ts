@@ -1,0 +1,283 @@
+import { createRequire } from 'node:module';
+import { CENTRES_DEPARTEMENTS } from './centres-departements.js';
+
+/**
+ * Reference data on French territories (régions, départements, communes), from
+ * `@etalab/decoupage-administratif`, kept in memory and loaded lazily on first use.
+ * Scope: the 101 départements (metropolitan France and the 5 DROM); collectivités d'outre-mer are left out.
+ */
+
+export interface Region {
+  code: string;
+  nom: string;
+}
+
+export interface Departement {
+  code: string;
+  nom: string;
+  region: string;
+}
+
+export interface Commune {
+  insee: string;
+  nom: string;
+  departement: string;
+  region: string;
+  codesPostaux: string[];
+  population: number;
+  lat: number;
+  lng: number;
+  /** True while the commune sits at its département's chef-lieu (no imported centre). */
+  centreApproximatif: boolean;
+  /** For an arrondissement municipal (Paris, Lyon, Marseille): the INSEE code of its commune. */
+  communeParente?: string;
+}
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+interface RawRegion {
+  code: string;
+  nom: string;
+  zone: string;
+}
+interface RawDepartement extends RawRegion {
+  region: string;
+}
+interface RawCommune {
+  code: string;
+  nom: string;
+  type: string;
+  departement?: string;
+  region?: string;
+  commune?: string;
+  codesPostaux?: string[];
+  population?: number;
+}
+
+interface Data {
+  regions: Region[];
+  departements: Departement[];
+  regionByCode: Map<string, Region>;
+  departementByCode: Map<string, Departement>;
+  /** Sorted by population descending, so that scans meet the largest communes first. */
+  communes: Commune[];
+  byInsee: Map<string, Commune>;
+  byPostcode: Map<string, Commune[]>;
+  byDepartement: Map<string, Commune[]>;
+  /** Search index; commune numbers are positions in `communes`, so smaller means more populated. */
+  search: {
+    names: string[];
+    byName: Map<string, number[]>;
+    /** Every normalised name from each of its word starts, sorted, with its commune and whether it is the whole name. */
+    keys: string[];
+    keyCommune: Int32Array;
+    keyWhole: Uint8Array;
+    /** Communes by 3-character substring of their normalised name. */
+    trigrams: Map<string, number[]>;
+  };
+}
+
+let cache: Data | undefined;
+
+const byPopulation = (a: Commune, b: Commune) => b.population - a.population || a.nom.localeCompare(b.nom, 'fr');
+
+function load(): Data {
+  if (cache) return cache;
+  const require = createRequire(import.meta.url);
+  const pkg = '@etalab/decoupage-administratif/data/';
+  const rawRegions = require(`${pkg}regions.json`) as RawRegion[];
+  const rawDepartements = require(`${pkg}departements.json`) as RawDepartement[];
+  const rawCommunes = require(`${pkg}communes.json`) as RawCommune[];
+
+  const inScope = (zone: string) => zone === 'metro' || zone === 'drom';
+  const regions = rawRegions.filter((r) => inScope(r.zone)).map(({ code, nom }) => ({ code, nom }));
+  const departements = rawDepartements
+    .filter((d) => inScope(d.zone) && CENTRES_DEPARTEMENTS[d.code])
+    .map(({ code, nom, region }) => ({ code, nom, region }));
+  const departementByCode = new Map(departements.map((d) => [d.code, d]));
+
+  const communes: Commune[] = [];
+  for (const c of rawCommunes) {
+    if (c.type !== 'commune-actuelle' && c.type !== 'arrondissement-municipal') continue;
+    const centre = c.departement ? CENTRES_DEPARTEMENTS[c.departement] : undefined;
+    if (!c.departement || !c.region || !centre) continue;
+    communes.push({
+      insee: c.code,
+      nom: c.nom,
+      departement: c.departement,
+      region: c.region,
+      codesPostaux: c.codesPostaux ?? [],
+      population: c.population ?? 0,
+      lat: centre[0],
+      lng: centre[1],
+      centreApproximatif: true,
+      ...(c.commune ? { communeParente: c.commune } : {}),
+    });
+  }
+  communes.sort(byPopulation);
+
+  const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [v]);
+    else if (list[list.length - 1] !== v) list.push(v);
+  };
+  const byPostcode = new Map<string, Commune[]>();
+  const byDepartement = new Map<string, Commune[]>();
+  const byName = new Map<string, number[]>();
+  const trigrams = new Map<string, number[]>();
+  const names = communes.map((c) => normaliseName(c.nom));
+  const suffixes: { key: string; commune: number; whole: boolean }[] = [];
+  communes.forEach((c, i) => {
+    for (const cp of c.codesPostaux) push(byPostcode, cp, c);
+    push(byDepartement, c.departement, c);
+    const n = names[i]!;
+    push(byName, n, i);
+    for (let p = 0; p < n.length; p++) {
+      if (p === 0 || n[p - 1] === ' ') suffixes.push({ key: n.slice(p), commune: i, whole: p === 0 });
+      if (p + 3 <= n.length) push(trigrams, n.slice(p, p + 3), i);
+    }
+  });
+  for (const list of byDepartement.values()) list.sort((a, b) => a.nom.localeCompare(b.nom, 'fr'));
+  suffixes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.commune - b.commune));
+
+  cache = {
+    regions,
+    departements,
+    regionByCode: new Map(regions.map((r) => [r.code, r])),
+    departementByCode,
+    communes,
+    byInsee: new Map(communes.map((c) => [c.insee, c])),
+    byPostcode,
+    byDepartement,
+    search: {
+      names,
+      byName,
+      keys: suffixes.map((x) => x.key),
+      keyCommune: Int32Array.from(suffixes, (x) => x.commune),
+      keyWhole: Uint8Array.from(suffixes, (x) => (x.whole ? 1 : 0)),
+      trigrams,
+    },
+  };
+  return cache;
+}
+
+/** Lower case, no accents, ligatures expanded, any punctuation as one space, `st`/`ste` spelt out. */
+export function normaliseName(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .replace(/\bst(e?)\b/g, 'saint$1');
+}
+
+export const regions = (): readonly Region[] => load().regions;
+export const departements = (): readonly Departement[] => load().departements;
+export const region = (code: string): Region | undefined => load().regionByCode.get(code);
+export const departement = (code: string): Departement | undefined => load().departementByCode.get(code.toUpperCase());
+export const commune = (insee: string): Commune | undefined => load().byInsee.get(insee.toUpperCase());
+/** Communes (and arrondissements municipaux) of a département, by name. */
+export const communesOfDepartement = (code: string): readonly Commune[] =>
+  load().byDepartement.get(code.toUpperCase()) ?? [];
+
+/**
+ * Commune search for autocompletion. A 5-digit query returns every commune with that postcode
+ * (not truncated), or else the commune with that INSEE code; `2A004` style codes return that
+ * commune. Other queries match names ignoring case, accents and punctuation: exact match first,
+ * then names starting with the query, then a word starting with it, then containing it;
+ * population descending within each rank.
+ */
+export function searchCommunes(query: string, limit = 10): Commune[] {
+  const data = load();
+  const q = query.trim();
+  if (/^\d{5}$/.test(q)) {
+    const byPostcode = data.byPostcode.get(q);
+    if (byPostcode) return [...byPostcode];
+  }
+  if (/^(\d{5}|2[AB]\d{3})$/i.test(q)) {
+    const c = data.byInsee.get(q.toUpperCase());
+    return c ? [c] : [];
+  }
+  const n = normaliseName(q);
+  if (!n || limit <= 0) return [];
+  const { names, byName, keys, keyCommune, keyWhole, trigrams } = data.search;
+
+  const exact = (byName.get(n) ?? []).slice(0, limit);
+  // Names, then other words, starting with the query: one range of the sorted keys.
+  const prefix: number[] = [];
+  const word: number[] = [];
+  for (let k = lowerBound(keys, n), end = lowerBound(keys, n + '~'); k < end; k++) {
+    const i = keyCommune[k]!;
+    if (keyWhole[k]) {
+      if (names[i] !== n) keepBest(prefix, i, limit);
+    } else if (wouldKeep(word, i, limit) && !names[i]!.startsWith(n)) keepBest(word, i, limit);
+  }
+  const found = [...exact, ...prefix, ...word].slice(0, limit);
+  // Then names containing the query inside a word, found through their rarest trigram.
+  if (found.length < limit) {
+    // Queries under 3 characters scan every name, in population order: they match early.
+    let candidates: readonly number[] | undefined;
+    for (let p = 0; p + 3 <= n.length; p++) {
+      const list = trigrams.get(n.slice(p, p + 3)) ?? [];
+      if (!candidates || list.length < candidates.length) candidates = list;
+    }
+    const count = candidates ? candidates.length : names.length;
+    for (let j = 0; j < count && found.length < limit; j++) {
+      const i = candidates ? candidates[j]! : j;
+      const name = names[i]!;
+      if (name.includes(n) && !name.startsWith(n) && !name.includes(' ' + n)) found.push(i);
+    }
+  }
+  return found.map((i) => data.communes[i]!);
+}
+
+/** First index of sorted `keys` whose key is not below `k`. */
+function lowerBound(keys: readonly string[], k: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const wouldKeep = (best: number[], i: number, limit: number) =>
+  (best.length < limit || i < best[best.length - 1]!) && !best.includes(i);
+
+/** Keeps in `best` (ascending) the `limit` smallest distinct commune numbers seen. */
+function keepBest(best: number[], i: number, limit: number): void {
+  if (!wouldKeep(best, i, limit)) return;
+  let at = best.length;
+  while (at > 0 && best[at - 1]! > i) at--;
+  best.splice(at, 0, i);
+  if (best.length > limit) best.pop();
+}
+
+/** Overrides commune centres in memory with imported ones; unknown INSEE codes are ignored. */
+export function setCommuneCentres(rows: readonly { insee: string; lat: number; lng: number }[]): void {
+  const { byInsee } = load();
+  for (const r of rows) {
+    const c = byInsee.get(r.insee);
+    if (!c) continue;
+    c.lat = r.lat;
+    c.lng = r.lng;
+    c.centreApproximatif = false;
+  }
+}
+
+/** Great-circle distance in kilometres (haversine, mean Earth radius). */
+export function distanceKm(a: LatLng, b: LatLng): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
