@@ -128,7 +128,7 @@ export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; er
       <form method="post" action={action} novalidate>
         <Csrf token={p.ctx.csrf} />
         <ErrorSummary errors={p.errors} />
-        <Input name="siret" label="SIRET" hint="14 chiffres, par exemple 215 704 630 00013" inputMode="numeric" required values={p.values} errors={p.errors} maxLength={20} />
+        <Input name="siret" label="SIRET" hint="14 chiffres, par exemple 215 704 630 00015" inputMode="numeric" required values={p.values} errors={p.errors} maxLength={20} />
         <Input name="nom" label="Nom de la structure" required values={p.values} errors={p.errors} maxLength={200} />
         <Select name="type" label="Type de structure" required options={typeOptions} values={p.values} errors={p.errors} />
         <Input name="adresse" label="Adresse" hint="Numéro et voie" autocomplete="street-address" required values={p.values} errors={p.errors} maxLength={300} />

@@ -1,0 +1,245 @@
+/**
+ * Shared tooling for the benchmarks: types of the registry, starting/stopping the real server
+ * (`node dist/main.js`) on loopback with a temporary DATA_DIR, and small statistics helpers.
+ *
+ * Every child process and temporary directory created here is tracked, and removed when the bench
+ * process exits — normally, on an error, or on Ctrl+C (see `installCleanup`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Options from the command line, shared by every benchmark (each one uses what it needs). */
+export interface BenchOptions {
+  /** Seconds of load per URL (autocannon). */
+  duration: number;
+  /** Concurrent connections (autocannon). */
+  connections: number;
+  /** Repetitions of a measurement (cold starts…). */
+  runs: number;
+}
+
+export type Cell = string | number;
+
+export interface BenchResult {
+  /** What is printed: one human table. */
+  table: { columns: string[]; rows: Cell[][] };
+  /** Raw figures, written to .bench/results-<name>.json. */
+  data: unknown;
+  /** Checks that failed (an exit code other than 0, non-2xx answers…): the bench then exits 1. */
+  failures: string[];
+}
+
+export type BenchFn = (opts: BenchOptions) => Promise<BenchResult>;
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup of children and temporary directories
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'dist', 'main.js');
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+function cleanupSync(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+let installed = false;
+/** Kills leftover servers and removes temporary directories on exit, error or interruption. */
+export function installCleanup(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', cleanupSync);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\n${signal} reçu : arrêt des serveurs lancés par le bench.\n`);
+      cleanupSync();
+      process.exit(130);
+    });
+  }
+}
+
+export function makeTempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cn-bench-${label}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface StopResult {
+  /** Exit code (null when killed by a signal). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** ms between SIGTERM and the end of the process. */
+  drainMs: number;
+  /** Exited by itself with code 0 within the time limit. */
+  ok: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** ms from spawn to the first 200 on GET /healthz. */
+  readyMs: number;
+  /** SIGTERM, then waits (15 s by default) for the exit; SIGKILL if it does not come. */
+  stop(timeoutMs?: number): Promise<StopResult>;
+}
+
+const STRIPPED_ENV = [
+  'DATABASE_URL',
+  'TEST_DATABASE_URL',
+  'SESSION_SECRET',
+  'DEMO',
+  'PUBLIC_URL',
+  'SMTP_URL',
+  'TRUST_PROXY',
+  'PROCONNECT_ISSUER',
+  'PROCONNECT_CLIENT_ID',
+  'PROCONNECT_CLIENT_SECRET',
+  'PROCONNECT_SCOPE',
+];
+
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Spawns `node dist/main.js` on 127.0.0.1 with the embedded database of `dataDir`, and resolves once
+ * GET /healthz answers 200 (polled every 20 ms). Rejects — after killing the child — if the process
+ * exits first or is not ready within `timeoutMs`.
+ */
+export async function startServer(dataDir: string, opts: { timeoutMs?: number } = {}): Promise<RunningServer> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of STRIPPED_ENV) delete env[key];
+  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void exited.then((e) => (exit = e));
+  child.on('error', (e) => keep(Buffer.from(`spawn error: ${e.message}\n`)));
+
+  const fail = async (why: string): Promise<never> => {
+    if (!exit) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    throw new Error(`${why}\n--- sortie du serveur (fin) ---\n${tail(output) || '(vide)'}`);
+  };
+
+  let readyMs = -1;
+  while (readyMs < 0) {
+    if (exit) await fail(`le serveur s'est arrêté avant d'être prêt (code ${exit.code}, signal ${exit.signal})`);
+    if (performance.now() - t0 > timeoutMs) await fail(`le serveur n'a pas répondu 200 sur /healthz en ${timeoutMs / 1000} s`);
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) readyMs = performance.now() - t0;
+    } catch {
+      /* not listening yet */
+    }
+    if (readyMs < 0) await sleep(20);
+  }
+
+  let stopped: Promise<StopResult> | undefined;
+  const stop = (limitMs = 15_000): Promise<StopResult> => {
+    stopped ??= (async () => {
+      const t1 = performance.now();
+      if (exit) return { ...exit, drainMs: 0, ok: false };
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+      const e = await exited;
+      clearTimeout(timer);
+      const drainMs = performance.now() - t1;
+      const ok = e.code === 0 && drainMs <= limitMs;
+      if (!ok) process.stderr.write(`arrêt anormal (code ${e.code}, signal ${e.signal}) :\n${tail(output)}\n`);
+      return { ...e, drainMs, ok };
+    })();
+    return stopped;
+  };
+
+  return { url, port, dataDir, readyMs, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and formatting
+
+export function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function min(values: number[]): number {
+  return values.length ? Math.min(...values) : NaN;
+}
+
+export function max(values: number[]): number {
+  return values.length ? Math.max(...values) : NaN;
+}
+
+/** Rounds for display and JSON (ms to 0.1). */
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function formatTable(columns: string[], rows: Cell[][]): string {
+  const cells = [columns, ...rows.map((r) => r.map((c) => String(c)))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  // numbers (all rows but the header) right-aligned, text left-aligned
+  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === '—'));
+  const line = (r: Cell[]) =>
+    r.map((c, i) => (numeric[i] ? String(c ?? '').padStart(widths[i]!) : String(c ?? '').padEnd(widths[i]!))).join('  ').trimEnd();
+  const [head, ...body] = cells;
+  return [line(head!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

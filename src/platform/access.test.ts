@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, TestClient, type TestContext } from './testing.js';
+import { can, ROLES, rolesAllowed, structureScope, type Principal, type Role } from './access.js';
+import { findStructureBySiret } from '../structures/structures.js';
+import { DEMO_ACCOUNTS, DEMO_STRUCTURES, demoSiret } from '../demo/seed.js';
+
+/**
+ * Every route of the application, with who may call it. A route added without an entry here
+ * makes this test fail: access is decided on purpose, never by accident.
+ */
+type Allowed = 'public' | 'authentifie' | Role[];
+const ALL: Role[] = [...ROLES];
+const STRUCTURE_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
+const ROUTES: Record<string, Allowed> = {
+  'GET /': 'public',
+  'GET /accessibilite': 'public',
+  'GET /mentions-legales': 'public',
+  'GET /donnees-personnelles': 'public',
+  'GET /healthz': 'public',
+  'GET /api/v1/communes': 'public',
+  'GET /connexion': 'public',
+  'POST /connexion': 'public',
+  'POST /connexion/proconnect': 'public',
+  'GET /connexion/proconnect/retour': 'public',
+  'GET /mot-de-passe/oublie': 'public',
+  'POST /mot-de-passe/oublie': 'public',
+  'GET /mot-de-passe/nouveau': 'public',
+  'POST /mot-de-passe/nouveau': 'public',
+  'POST /deconnexion': 'authentifie',
+  'GET /tableau-de-bord': 'authentifie',
+  'GET /compte': ALL,
+  'POST /compte/mot-de-passe': ALL,
+  'POST /compte/jetons': ALL,
+  'POST /compte/jetons/:id/revoquer': ALL,
+  'GET /tableau-de-bord/admin': ['admin'],
+  'GET /tableau-de-bord/prefecture': ['prefecture'],
+  'GET /tableau-de-bord/banque': ['banque'],
+  'GET /tableau-de-bord/structure': ['structure'],
+  'GET /tableau-de-bord/conseiller': ['conseiller'],
+  'GET /tableau-de-bord/coordinateur': ['coordinateur'],
+  'GET /tableau-de-bord/candidat': ['candidat'],
+  'GET /admin/utilisateurs': ['admin'],
+  'GET /admin/utilisateurs/inviter': ['admin'],
+  'POST /admin/utilisateurs/inviter': ['admin'],
+  'POST /admin/utilisateurs/:id/desactiver': ['admin'],
+  'POST /admin/utilisateurs/:id/reactiver': ['admin'],
+  'GET /admin/courriels': ['admin'],
+  'GET /admin/journal': ['admin'],
+  'GET /structures': STRUCTURE_READERS,
+  'GET /structures/nouvelle': ['admin'],
+  'POST /structures/nouvelle': ['admin'],
+  'GET /structures/:id': STRUCTURE_READERS,
+  'GET /structures/:id/modifier': ['admin', 'structure'],
+  'POST /structures/:id/modifier': ['admin', 'structure'],
+};
+
+let t: TestContext;
+const clients = new Map<Role, TestClient>();
+let metzId = '';
+let nancyId = '';
+let achenId = '';
+
+function emailOf(role: Role): string {
+  return DEMO_ACCOUNTS.find((a) => a.role === role)!.email;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const role of ROLES) {
+    const c = new TestClient(t.app);
+    await c.login(emailOf(role));
+    clients.set(role, c);
+  }
+  const idOf = async (key: string) => (await findStructureBySiret(t.database.db, demoSiret(DEMO_STRUCTURES.findIndex((s) => s.key === key))))!.id;
+  metzId = await idOf('metz');
+  nancyId = await idOf('nancy');
+  achenId = await idOf('achen');
+});
+afterAll(async () => t.close());
+
+function concrete(url: string): string {
+  // :id stands for the demo structure of the structure-bound accounts (Ville de Metz), or an unknown id.
+  return url.startsWith('/structures/') ? url.replace(':id', metzId) : url.replace(':id', randomUUID());
+}
+
+async function call(c: TestClient, method: string, url: string) {
+  return method === 'GET' ? c.get(url) : c.post(url, {});
+}
+
+describe('route access table', () => {
+  it('lists every route of the application, and nothing else', () => {
+    const actual = t.app.routeTable.map((r) => `${r.method} ${r.url}`).sort();
+    expect(actual).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  it('declares in each route the same access as this table', () => {
+    for (const r of t.app.routeTable) {
+      const expected = ROUTES[`${r.method} ${r.url}`]!;
+      if (expected === 'public' || expected === 'authentifie') expect(r.access, `${r.method} ${r.url}`).toBe(expected);
+      else expect(r.access === 'public' || r.access === 'authentifie' ? ALL : rolesAllowed(r.access), `${r.method} ${r.url}`).toEqual(expected);
+    }
+  });
+
+  for (const [key, allowed] of Object.entries(ROUTES)) {
+    const [method, url] = key.split(' ') as [string, string];
+    if (allowed === 'public' || key === 'POST /deconnexion') continue;
+    it(`${key}: ${allowed === 'authentifie' ? 'any signed-in user' : allowed.join(', ')}`, async () => {
+      const anon = new TestClient(t.app);
+      await anon.get('/connexion');
+      const a = await call(anon, method, concrete(url));
+      if (url.startsWith('/api/')) expect(a.statusCode).toBe(401);
+      else if (method === 'GET') expect([a.statusCode, a.headers.location]).toEqual([303, `/connexion?retour=${encodeURIComponent(concrete(url))}`]);
+      else expect([401, 303, 403]).toContain(a.statusCode);
+      for (const role of ROLES) {
+        const res = await call(clients.get(role)!, method, concrete(url));
+        const mayCall = allowed === 'authentifie' || allowed.includes(role);
+        if (mayCall) expect(res.statusCode, `${role} should reach ${key}`).not.toBe(403);
+        else expect(res.statusCode, `${role} must not reach ${key}`).toBe(403);
+        expect(res.statusCode, `${role} on ${key}`).toBeLessThan(500);
+      }
+    });
+  }
+});
+
+describe('territory and structure isolation', () => {
+  it('a préfecture of the 57 sees no structure of another département', async () => {
+    const c = clients.get('prefecture')!;
+    const list = await c.get('/structures');
+    expect(list.body).toContain('Ville de Metz');
+    expect(list.body).not.toContain('Médiathèque de Nancy');
+    expect((await c.get(`/structures/${nancyId}`)).statusCode).toBe(403);
+    expect((await c.get(`/structures?q=Nancy`)).body).not.toContain(nancyId);
+    const dash = await c.get('/tableau-de-bord/prefecture');
+    expect(dash.body).not.toContain('Nancy');
+  });
+
+  it('a structure manager, conseiller or coordinateur sees nothing of another structure', async () => {
+    for (const role of ['structure', 'conseiller', 'coordinateur'] as const) {
+      const c = clients.get(role)!;
+      const list = await c.get('/structures');
+      expect(list.body).toContain(metzId);
+      expect(list.body).not.toContain(achenId);
+      expect(list.body).not.toContain(nancyId);
+      expect((await c.get(`/structures/${achenId}`)).statusCode, role).toBe(403);
+      expect((await c.get(`/structures/${metzId}`)).statusCode, role).toBe(200);
+    }
+    const manager = clients.get('structure')!;
+    expect((await manager.get(`/structures/${achenId}/modifier`)).statusCode).toBe(403);
+    expect((await manager.post(`/structures/${achenId}/modifier`, { nom: 'Piratée' })).statusCode).toBe(403);
+  });
+
+  it('the policy scopes lists by role', () => {
+    const pref: Principal = { id: 'x', email: 'p', firstName: 'a', lastName: 'b', roles: [{ role: 'prefecture', departement: '57', structureId: null }] };
+    expect(structureScope(pref)).toEqual({ all: false, departements: ['57'], structureIds: [] });
+    expect(can(pref, 'structures:consulter', { kind: 'structure', id: 's', departement: '54' })).toBe(false);
+    expect(can(pref, 'structures:consulter', { kind: 'structure', id: 's', departement: '57' })).toBe(true);
+    expect(can(pref, 'structures:modifier', { kind: 'structure', id: 's', departement: '57' })).toBe(false);
+    expect(can(null, 'compte:gerer')).toBe(false);
+    const none: Principal = { ...pref, roles: [] };
+    expect(structureScope(none)).toEqual({ all: false, departements: [], structureIds: [] });
+  });
+});

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, TestClient, type TestContext } from './testing.js';
+import { migrate } from './migrate.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('HTTP platform', () => {
+  it('reports health with the database kind and version', async () => {
+    const res = await t.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', db: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite', version: t.config.version });
+  });
+
+  it('sends a strict CSP, a request id, and no-store on pages', async () => {
+    const res = await t.app.inject({ url: '/', headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    expect(res.body).not.toMatch(/\sstyle="/); // no inline style
+    expect(res.body).toContain('République');
+    expect(res.body).toContain('href="#contenu"');
+  });
+
+  it('answers a French 404 page, and a problem+json 404 under /api', async () => {
+    const page = await t.app.inject({ url: '/nulle-part' });
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain('Page non trouvée');
+    const api = await t.app.inject({ url: '/api/v1/rien' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('refuses an oversized body with 413, not a 500', async () => {
+    const c = new TestClient(t.app);
+    await c.get('/connexion');
+    const res = await c.post('/connexion', { email: 'a@b.fr', password: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.statusCode).toBe(413);
+    expect(res.body).toContain('trop volumineux');
+  });
+
+  it('validates the commune lookup parameter with a problem naming it', async () => {
+    const bad = await t.app.inject({ url: '/api/v1/communes?q=a' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().invalid_params[0].name).toBe('q');
+    const ok = await t.app.inject({ url: '/api/v1/communes?q=57600' });
+    expect(ok.json().communes.map((c: { nom: string }) => c.nom)).toContain('Forbach');
+  });
+
+  it('serves the DSFR assets', async () => {
+    const res = await t.app.inject({ url: '/dsfr/dsfr.min.css' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/css');
+    expect((await t.app.inject({ url: '/dsfr/dsfr.min.css.map' })).statusCode).toBe(404);
+  });
+
+  it('applies migrations once: a second run changes nothing', async () => {
+    expect(await migrate(t.database)).toEqual([]);
+  });
+});
