@@ -10,7 +10,7 @@
  * and add one entry to BENCHMARKS.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, installCleanup, ROOT, type BenchFn, type BenchOptions } from './lib.js';
@@ -106,6 +106,10 @@ async function main(): Promise<number> {
   for (const name of names) {
     const bench = BENCHMARKS[name]!;
     console.log(`\n=== ${name} — ${bench.description}`);
+    const loadBefore = loadavg().map((l) => Math.round(l * 100) / 100);
+    if (loadBefore[0]! > cpus().length) {
+      console.log(`(attention : charge de la machine ${loadBefore[0]} pour ${cpus().length} cœurs — chiffres peu fiables)`);
+    }
     const t0 = performance.now();
     try {
       const result = await bench.run(opts);
@@ -118,7 +122,7 @@ async function main(): Promise<number> {
         date: new Date().toISOString(),
         durationSeconds: seconds,
         options: opts,
-        machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpu: cpus()[0]?.model },
+        machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpu: cpus()[0]?.model, loadavgBefore: loadBefore },
         ok: result.failures.length === 0,
         failures: result.failures,
         table: result.table,

@@ -1,12 +1,60 @@
-// Generates a SQL migration from the schema files, then removes the hard-coded "public" schema
-// so that migrations apply to the connection's search_path (tests isolate themselves in a schema).
+// Generates a SQL migration from the contexts' schema files (drizzle-kit), safely while several
+// contexts are being developed at once:
+//   npm run db:generate -- --name lieux --context lieux
+// Includes every schema file whose tables already have a migration, plus the named context's;
+// another context's new, not yet generated tables are left out. A lock directory serialises runs.
+// Then it removes the hard-coded "public" schema so migrations apply to the connection's
+// search_path (tests isolate themselves in a fresh schema).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-execFileSync('npx', ['drizzle-kit', 'generate', ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const f of readdirSync('migrations').filter((f) => f.endsWith('.sql'))) {
-  const path = `migrations/${f}`;
-  const sql = readFileSync(path, 'utf8');
-  const fixed = sql.replaceAll('"public".', '');
-  if (fixed !== sql) writeFileSync(path, fixed);
+const args = process.argv.slice(2);
+const opt = (k) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const name = opt('name');
+const context = opt('context');
+if (!name) {
+  console.error('Usage : npm run db:generate -- --name NOM [--context DOSSIER_DE_SRC]');
+  process.exit(2);
+}
+
+const lock = '.drizzle-generate.lock';
+for (let i = 0; ; i++) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    if (i > 600) throw new Error(`lock ${lock} held for 10 minutes; remove it if stale`);
+    execFileSync('sleep', ['1']);
+  }
+}
+const config = '.drizzle-generate.config.json';
+try {
+  const migrated = readdirSync('migrations')
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => readFileSync(`migrations/${f}`, 'utf8'))
+    .join('\n');
+  const files = [];
+  for (const dir of readdirSync('src', { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const f of [`src/${dir.name}/schema.ts`, ...readdirSync(`src/${dir.name}`).filter((x) => x.endsWith('-schema.ts')).map((x) => `src/${dir.name}/${x}`)]) {
+      if (!existsSync(f)) continue;
+      const tables = [...readFileSync(f, 'utf8').matchAll(/pgTable\(\s*['"](\w+)['"]/g)].map((m) => m[1]);
+      const known = tables.every((t) => migrated.includes(`CREATE TABLE "${t}"`));
+      if (dir.name === context || known) files.push(`./${f}`);
+      else console.error(`(ignoré : ${f}, tables pas encore migrées : ${tables.join(', ')})`);
+    }
+  }
+  writeFileSync(config, JSON.stringify({ dialect: 'postgresql', schema: files, out: './migrations' }));
+  execFileSync('npx', ['drizzle-kit', 'generate', '--config', config, '--name', name], { stdio: 'inherit' });
+  for (const f of readdirSync('migrations').filter((f) => f.endsWith('.sql'))) {
+    const path = `migrations/${f}`;
+    const sql = readFileSync(path, 'utf8');
+    const fixed = sql.replaceAll('"public".', '');
+    if (fixed !== sql) writeFileSync(path, fixed);
+  }
+} finally {
+  rmSync(config, { force: true });
+  rmSync(lock, { recursive: true, force: true });
 }

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- oidc-provider ships no type declarations; the small part used here is typed below.
 import Provider from 'oidc-provider';
-import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
+import { buildApp } from '../app.js';
+import type { ProConnectConfig } from '../platform/config.js';
+import { createTestApp, TestClient, type TestApp, type TestContext } from '../platform/testing.js';
 import { findUserByEmail } from './users.js';
 import { CALLBACK_PATH } from './proconnect.js';
 
@@ -44,6 +46,9 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** Content types of the provider's userinfo responses, to check the signed (JWT) path is the one taken. */
+const userinfoContentTypes: string[] = [];
+
 async function startProvider(): Promise<{ issuer: string; server: Server }> {
   const server = createServer();
   const port = await listen(server);
@@ -76,7 +81,11 @@ async function startProvider(): Promise<{ issuer: string; server: Server }> {
       return { accountId: id, claims: async () => ({ ...account }) };
     },
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/me')) res.on('finish', () => userinfoContentTypes.push(String(res.getHeader('content-type'))));
+    handle(req, res);
+  });
   return { issuer, server };
 }
 
@@ -157,36 +166,29 @@ async function signInAtProvider(c: TestClient, issuer: string, login: string, fo
 }
 
 let provider: { issuer: string; server: Server } | undefined;
-let closedServer: Server | undefined;
 let t: TestContext;
-let unreachable: TestContext;
-let unconfigured: TestContext;
+/** Apps built on the same database as `t`, with another ProConnect configuration. */
+const otherApps: TestApp[] = [];
+
+function proconnectConfig(issuer: string): ProConnectConfig {
+  return { issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectBaseUrl: APP_URL, scope: 'openid email given_name usual_name' };
+}
+
+async function appWith(proconnect: ProConnectConfig | undefined): Promise<TestApp> {
+  const app = await buildApp({ config: { ...t.config, proconnect }, database: t.database, logger: false });
+  otherApps.push(app);
+  return app;
+}
 
 beforeAll(async () => {
   provider = await startProvider();
-  const proconnect = {
-    issuer: provider.issuer,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    redirectBaseUrl: APP_URL,
-    scope: 'openid email given_name usual_name',
-  };
-  t = await createTestApp({ config: { proconnect } });
-
-  // A port that was just open and is now closed: connections to it are refused.
-  closedServer = createServer();
-  const closedPort = await listen(closedServer);
-  await stopServer(closedServer);
-  closedServer = undefined;
-  unreachable = await createTestApp({ demo: false, config: { proconnect: { ...proconnect, issuer: `http://127.0.0.1:${closedPort}` } } });
-
-  unconfigured = await createTestApp({ demo: false, config: { proconnect: undefined } });
+  t = await createTestApp({ config: { proconnect: proconnectConfig(provider.issuer) } });
 });
 
 afterAll(async () => {
-  await Promise.all([t?.close(), unreachable?.close(), unconfigured?.close()]);
+  await Promise.all(otherApps.map((app) => app.close()));
+  await t?.close();
   await stopServer(provider?.server);
-  await stopServer(closedServer);
 });
 
 describe('ProConnect sign-in', () => {
@@ -211,6 +213,8 @@ describe('ProConnect sign-in', () => {
     expect((await c.get('/tableau-de-bord')).headers.location).toBe('/tableau-de-bord/admin');
     expect((await c.get('/tableau-de-bord/admin')).statusCode).toBe(200);
     expect((await findUserByEmail(t.database.db, 'admin@demo.test'))?.proconnectSub).toBe('agent-admin');
+    // The ID token carries no e-mail (code flow): it was read from the signed userinfo, as with ProConnect.
+    expect(userinfoContentTypes.at(-1)).toMatch(/^application\/jwt/);
 
     // The flow is single use: the same callback again is refused, and opens nothing.
     const other = new TestClient(t.app);
@@ -252,9 +256,15 @@ describe('ProConnect sign-in', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('interrompue');
   });
+});
 
+describe('ProConnect unavailable', () => {
   it('answers 502 when the provider is unreachable', async () => {
-    const c = new TestClient(unreachable.app);
+    // A port that was just open and is now closed: connections to it are refused.
+    const closed = createServer();
+    const closedPort = await listen(closed);
+    await stopServer(closed);
+    const c = new TestClient(await appWith(proconnectConfig(`http://127.0.0.1:${closedPort}`)));
     await c.get('/connexion');
     const res = await c.post('/connexion/proconnect');
     expect(res.statusCode).toBe(502);
@@ -262,7 +272,7 @@ describe('ProConnect sign-in', () => {
   });
 
   it('has no button and no route when not configured', async () => {
-    const c = new TestClient(unconfigured.app);
+    const c = new TestClient(await appWith(undefined));
     const page = await c.get('/connexion');
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('/connexion/proconnect');

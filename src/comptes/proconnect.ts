@@ -73,6 +73,9 @@ export class ProConnectClient {
     if (!claims) throw new Error('no id token');
     let email = typeof claims.email === 'string' ? claims.email : undefined;
     if (!email) {
+      // ProConnect answers userinfo with a signed JWT (application/jwt). openid-client accepts it without
+      // `userinfo_signed_response_alg` client metadata, checking the alg against the provider's discovered
+      // `userinfo_signing_alg_values_supported`; the response comes straight from the issuer over TLS.
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       email = typeof info.email === 'string' ? info.email : undefined;
     }

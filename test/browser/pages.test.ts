@@ -78,6 +78,20 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
   });
 
   describe('accessibilité (axe, WCAG 2.1 A et AA)', () => {
+    it('contrôle du contrôle : axe signale bien un défaut ajouté à la page', async () => {
+      const page = await freshPage();
+      await page.goto('/');
+      await page.evaluate(() => {
+        const img = document.createElement('img');
+        img.src = '/dsfr/favicon/favicon.svg';
+        img.id = 'defaut-volontaire';
+        document.querySelector('main')!.append(img);
+      });
+      const violations = await checkA11y(page);
+      expect(violations).toHaveLength(1);
+      expect(violations[0]).toMatch(/^\[image-alt\] \(critical\) .*\n {4}· #defaut-volontaire — /);
+    });
+
     const publicPages: [path: string, status: number, h1: string | RegExp][] = [
       ['/', 200, /.+/],
       ['/connexion', 200, 'Se connecter'],
@@ -88,10 +102,11 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
       ['/donnees-personnelles', 200, /données personnelles/i],
       ['/nexiste-pas', 404, 'Page non trouvée'],
     ];
+    let anon: Page | undefined;
     for (const [path, status, h1] of publicPages) {
       it(`${path} (${status})`, async () => {
-        const page = await freshPage();
-        expect(await visit(page, path, status, h1)).toEqual([]);
+        anon ??= await freshPage(); // anonymous visitor, shared by these read-only visits
+        expect(await visit(anon, path, status, h1)).toEqual([]);
       });
     }
 
