@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -87,9 +88,19 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * Pool settings for a postgres:// URL. When the URL names no user and neither PGUSER nor USER is
+ * set (as in some CI shells), the operating-system user is used, as psql would.
+ */
+export function pgPoolConfig(url: string, extra: pg.PoolConfig = {}): pg.PoolConfig {
+  const parsed = new URL(url);
+  if (!parsed.username && !process.env.PGUSER && !process.env.USER) parsed.username = userInfo().username;
+  return { connectionString: parsed.href, ...extra };
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool(pgPoolConfig(opts.databaseUrl, { max: opts.poolSize ?? 10 }));
     pool.on('error', () => {
       /* idle client errors are reported on next use */
     });

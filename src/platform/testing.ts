@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from './config.js';
-import { wrapPglite, wrapPool, type Database } from './db.js';
+import { pgPoolConfig, wrapPglite, wrapPool, type Database } from './db.js';
 import { migrate } from './migrate.js';
 import { buildApp } from '../app.js';
 import { seedDemo } from '../demo/seed.js';
@@ -20,11 +20,11 @@ export async function createTestDatabase(): Promise<Database> {
     return database;
   }
   const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
+  const admin = new pg.Client(pgPoolConfig(url));
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const pool = new pg.Pool({ connectionString: url, max: 5, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool(pgPoolConfig(url, { max: 5, options: `-c search_path=${schema}` }));
   const database = wrapPool(pool, async () => {
     await pool.query(`drop schema ${schema} cascade`);
   });
