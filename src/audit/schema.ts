@@ -20,5 +20,6 @@ export const auditLog = pgTable(
     index('audit_log_at_idx').on(t.at),
     index('audit_log_actor_idx').on(t.actorUserId, t.at),
     index('audit_log_object_idx').on(t.objectType, t.objectId),
+    index('audit_log_action_idx').on(t.action, t.id),
   ],
 );

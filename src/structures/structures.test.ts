@@ -100,5 +100,7 @@ describe('structure pages', () => {
     expect(entry?.after).toEqual({ contactEmail: 'numerique@metz.example' });
     const journal = await admin.get('/admin/journal?action=structure.modifiee');
     expect(journal.body).toContain('numerique@metz.example');
+    expect(journal.body).toMatch(/<option value="structure\.creee"/); // distinct actions offered as filters
+    expect(journal.body).toMatch(/<option value="utilisateur\.cree"/);
   });
 });
