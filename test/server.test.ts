@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 /** The real entry points (server and CLI) on an embedded database in a temporary DATA_DIR. */
 const dataDir = mkdtempSync(join(tmpdir(), 'cn-server-'));
 const env = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', DEMO: '' };
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+// tsx as a loader, not as a wrapper process, so that signals reach the server itself.
 let server: ChildProcess | undefined;
 
 function freePort(): Promise<number> {
@@ -21,7 +21,7 @@ function freePort(): Promise<number> {
 }
 
 async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(tsx, ['src/main.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -45,7 +45,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 function cli(...args: string[]) {
-  return spawnSync(tsx, ['src/cli.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
 }
 
 afterAll(() => {
@@ -78,6 +78,31 @@ describe('server and CLI on the embedded database', () => {
     const api = await fetch(`http://127.0.0.1:${port}/api/v1/communes?q=behren`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(200);
     expect((await api.json()).communes[0].nom).toBe('Behren-lès-Forbach');
+    expect(await stop(server)).toBe(0);
+  }, 180_000);
+
+  it('keeps an acknowledged write after the process is killed (SIGKILL)', async () => {
+    const port = await freePort();
+    server = await start(port);
+    const base = `http://127.0.0.1:${port}`;
+    const page = await fetch(`${base}/connexion`);
+    const anon = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+    const login = await fetch(`${base}/connexion`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: anon, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, email: 'banque@demo.test', password: 'demo-conseiller-numerique' }).toString(),
+    });
+    expect(login.status).toBe(303); // the session row is written and acknowledged
+    const session = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    await new Promise<void>((resolve) => {
+      server!.once('exit', () => resolve());
+      server!.kill('SIGKILL');
+    });
+    server = await start(port); // the lock of the dead process is taken over
+    const dash = await fetch(`${base}/tableau-de-bord/banque`, { redirect: 'manual', headers: { cookie: session } });
+    expect(dash.status).toBe(200);
     expect(await stop(server)).toBe(0);
   }, 180_000);
 
