@@ -16,6 +16,8 @@ import { parseArgs } from 'node:util';
 import { formatTable, installCleanup, ROOT, type BenchFn, type BenchOptions } from './lib.js';
 import { demarrage } from './demarrage.js';
 import { pages } from './pages.js';
+import { activites } from './activites.js';
+import { lieux } from './lieux.js';
 
 interface Entry {
   run: BenchFn;
@@ -28,8 +30,8 @@ interface Entry {
 const BENCHMARKS: Record<string, Entry> = {
   demarrage: { run: demarrage, default: true, description: 'démarrage à froid : base vide (migrations + démo), puis redémarrage' },
   pages: { run: pages, default: true, description: 'débit des pages publiques (GET /, /connexion, /healthz) avec autocannon' },
-  // lieux: { run: lieux, default: false, description: '…' },
-  // activites: { run: activites, default: false, description: '…' },
+  lieux: { run: lieux, default: false, description: 'lieux : 30 000 synthétiques + réels — plus proches en mémoire, GET /api/v1/lieux à 200 connexions, poids de /trouver' },
+  activites: { run: activites, default: false, description: 'CRA sur PostgreSQL : POST /api/v1/activites par 100 conseillers simultanés, export CSV/XLSX de 100 000 activités' },
 };
 // --------------------------------------------------------------------------------------------------
 

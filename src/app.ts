@@ -12,12 +12,19 @@ import { registerStructuresRoutes } from './structures/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerAccueilRoutes } from './accueil/routes.js';
 import { registerTerritoiresRoutes } from './territoires/routes.js';
+import { registerActivitesRoutes } from './activites/routes.js';
+import { registerLieuxRoutes, type LieuxOptions } from './lieux/routes.js';
+import { lieuxDuConseiller } from './lieux/lieux.js';
+import { setLieuxPort } from './activites/ports.js';
+import { registerOpenApiRoutes } from './platform/openapi.js';
 
 export interface BuildOptions {
   config: Config;
   database: Database;
   logger?: Logger | boolean;
   mailer?: Mailer;
+  /** Places: a geocoder stand-in, the poll interval (tests, benchmarks). */
+  lieux?: LieuxOptions;
 }
 
 /** Assembles the HTTP application from the bounded contexts. */
@@ -45,6 +52,11 @@ export async function buildApp(opts: BuildOptions) {
   registerStructuresRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerTerritoiresRoutes(app);
+  // A conseiller's lieux d'activité (activities context) come from the places context.
+  setLieuxPort({ lieuxOfConseiller: lieuxDuConseiller });
+  registerActivitesRoutes(app, deps);
+  registerLieuxRoutes(app, deps, opts.lieux);
+  registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();
   return app;
 }

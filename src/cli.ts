@@ -11,6 +11,8 @@ import { findStructureBySiret } from './structures/structures.js';
 import { departement } from './territoires/territoires.js';
 import { importCentres } from './territoires/centres.js';
 import { resetDemo } from './demo/seed.js';
+import { anonymiserInactifs, retentionMonths } from './activites/beneficiaires.js';
+import { FichierIllisible, importerLieux, rapportTexte } from './lieux/import.js';
 import pino from 'pino';
 
 class UsageError extends Error {}
@@ -22,6 +24,16 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  'beneficiaires:anonymiser': {
+    usage: 'beneficiaires:anonymiser [--mois N]',
+    help: 'Anonymise les bénéficiaires suivis sans activité depuis N mois (BENEFICIAIRES_RETENTION_MOIS, 12 par défaut). Le serveur le fait aussi chaque jour.',
+    async run(rt, _args, opts) {
+      const months = opts.mois ? Number(opts.mois) : retentionMonths();
+      if (!Number.isInteger(months) || months < 1 || months > 120) throw new UsageError('--mois attend un nombre entier de mois, de 1 à 120.');
+      const n = await anonymiserInactifs(rt.database.db, SYSTEM_ACTOR, { months });
+      console.log(`${n} bénéficiaire${n > 1 ? 's' : ''} anonymisé${n > 1 ? 's' : ''} (sans activité depuis ${months} mois).`);
+    },
+  },
   migrate: {
     usage: 'migrate',
     help: 'Applique les migrations SQL en attente (elles le sont aussi à chaque démarrage).',
@@ -80,6 +92,27 @@ const COMMANDS: Record<string, Command> = {
         console.log(`Compte créé. Lien pour choisir le mot de passe (7 jours) :\n${rt.config.publicUrl}/mot-de-passe/nouveau?jeton=${token}`);
       } catch (e) {
         if (e instanceof DuplicateEmailError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
+  },
+  'lieux:import': {
+    usage: 'lieux:import FICHIER [--source NOM]',
+    help: "Importe des lieux : CSV du standard v1 (valeurs multiples « | »), CSV ou JSON de l'ancien standard v0.1, tableau JSON. Mise à jour par (source, id) ; un second import du même fichier ne change rien. Rapport ligne par ligne ; sortie non nulle seulement si le fichier est illisible.",
+    async run(rt, args, opts) {
+      const file = args[0];
+      if (!file) throw new UsageError('Indiquez le fichier à importer.');
+      let content: Buffer;
+      try {
+        content = readFileSync(file);
+      } catch {
+        throw new UsageError(`Fichier illisible : ${file}`);
+      }
+      try {
+        const r = await importerLieux(rt.database.db, SYSTEM_ACTOR, content, { source: opts.source, fichier: file.split('/').pop() ?? file });
+        for (const line of rapportTexte(r)) console.log(line);
+      } catch (e) {
+        if (e instanceof FichierIllisible) throw new UsageError(`Fichier illisible : ${e.message}`);
         throw e;
       }
     },

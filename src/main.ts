@@ -3,6 +3,8 @@ import { ConfigError } from './platform/config.js';
 import { LockError } from './platform/lock.js';
 import { openRuntime } from './platform/runtime.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
+import { startRetentionTimer } from './activites/beneficiaires.js';
+import { SYSTEM_ACTOR } from './audit/audit.js';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -11,6 +13,8 @@ async function main(): Promise<void> {
   if (config.demo && (await seedDemoIfEmpty(database.db))) logger.info('demo data seeded (Moselle)');
   const app = await buildApp({ config, database, logger });
   await app.listen({ port: config.port, host: config.host });
+  // Retention of followed beneficiaries: once a day (BENEFICIAIRES_RETENTION_MOIS, 12 by default).
+  const stopRetention = startRetentionTimer(database.db, SYSTEM_ACTOR, logger);
   logger.info(
     { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
     'conseiller-numerique ready',
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
+      stopRetention();
       await app.close(); // stops accepting, waits for in-flight requests
       await rt.shutdown();
       logger.info('stopped');

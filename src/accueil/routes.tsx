@@ -8,6 +8,7 @@ import { countStructuresByDepartement, listStructures } from '../structures/stru
 import { departement, region } from '../territoires/territoires.js';
 import { AccessibilityPage, HomePage, LegalPage, PrivacyPage } from './views/static.js';
 import { CountTable, Dashboard, EmptyState, Stat, StructureTable } from './views/dashboards.js';
+import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {
   return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);
@@ -148,10 +149,11 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
     app.get(`/tableau-de-bord/${role}`, { config: { access: `tableau-de-bord:${role}` } }, async (request, reply) => {
       const ids = structureIdsOf(request.user!, role);
       const scope = { all: false, departements: [], structureIds: ids };
-      const [{ rows }, conseillers, coordinateurs] = await Promise.all([
+      const [{ rows }, conseillers, coordinateurs, activites] = await Promise.all([
         listStructures(db, scope, { limit: 20 }),
         countUsersWithRoleInStructures(db, 'conseiller', ids),
         countUsersWithRoleInStructures(db, 'coordinateur', ids),
+        activitesFigures(db, request.user!, role, ids),
       ]);
       const intro = rows.map((s) => s.nom).join(', ');
       return reply.html(
@@ -166,6 +168,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
                 <Stat label="Conseillers avec un compte" value={conseillers} />
                 <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
               </div>
+              <ActivitesStats f={activites} />
               {rows.length === 0 ? (
                 <EmptyState title="Aucune structure rattachée">
                   Votre compte n'est rattaché à aucune structure. Demandez à l'administrateur de la plateforme de vous y rattacher.

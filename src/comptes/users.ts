@@ -189,3 +189,22 @@ export async function countUsersWithRoleInStructures(db: Db, role: Role, structu
 export async function markLogin(db: Db, userId: string): Promise<void> {
   await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
 }
+
+/** Active accounts holding `role` in one of these structures, with their names (e.g. a structure's conseillers). */
+export async function usersWithRoleInStructures(db: Db, role: Role, structureIds: string[]): Promise<{ id: string; firstName: string; lastName: string; structureId: string }[]> {
+  if (structureIds.length === 0) return [];
+  const rows = await db
+    .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, structureId: roleAssignments.structureId })
+    .from(roleAssignments)
+    .innerJoin(users, eq(users.id, roleAssignments.userId))
+    .where(and(eq(roleAssignments.role, role), eq(users.active, true), sql`${roleAssignments.structureId} in ${structureIds}`))
+    .orderBy(asc(users.lastName), asc(users.firstName));
+  return rows.map((r) => ({ ...r, structureId: r.structureId! }));
+}
+
+/** First and last names of these accounts, by id. */
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, { firstName: string; lastName: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, firstName: users.firstName, lastName: users.lastName }).from(users).where(sql`${users.id} in ${ids}`);
+  return new Map(rows.map((r) => [r.id, { firstName: r.firstName, lastName: r.lastName }]));
+}

@@ -3,11 +3,13 @@ import type { Db } from '../platform/db.js';
 import type { Role } from '../platform/access.js';
 import { SYSTEM_ACTOR, recordAudit } from '../audit/audit.js';
 import { users } from '../comptes/schema.js';
-import { countUsers, createUser } from '../comptes/users.js';
+import { countUsers, createUser, findUserByEmail } from '../comptes/users.js';
 import { hashPassword } from '../comptes/passwords.js';
 import { structures } from '../structures/schema.js';
 import { createStructure, validateStructure, type Structure } from '../structures/structures.js';
 import { withLuhnKey } from '../structures/siret.js';
+import { deleteDemoLieux } from '../lieux/lieux.js';
+import { seedDemoLieux } from '../lieux/demo.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
 export const DEMO_DOMAIN = 'demo.test';
@@ -61,6 +63,8 @@ export async function seedDemo(db: Db): Promise<{ structures: number; accounts: 
       roles: [{ role: a.role, departement: a.departement ?? null, structureId: a.structure ? byKey.get(a.structure)!.id : null }],
     });
   }
+  const conseiller = await findUserByEmail(db, DEMO_ACCOUNTS.find((a) => a.role === 'conseiller')!.email);
+  await seedDemoLieux(db, byKey, conseiller?.id ?? null);
   return { structures: DEMO_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
 }
 
@@ -74,6 +78,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 /** Removes every demo account and demo structure, then seeds them again. Real data is untouched. */
 export async function resetDemo(db: Db): Promise<{ structures: number; accounts: number }> {
   await db.transaction(async (tx) => {
+    await deleteDemoLieux(tx);
     await tx.delete(users).where(like(sql`lower(${users.email})`, `%@${DEMO_DOMAIN}`));
     const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     if (demoIds.length) await tx.delete(structures).where(inArray(structures.id, demoIds));

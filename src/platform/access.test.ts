@@ -12,7 +12,35 @@ import { DEMO_ACCOUNTS, DEMO_STRUCTURES, demoSiret } from '../demo/seed.js';
 type Allowed = 'public' | 'authentifie' | Role[];
 const ALL: Role[] = [...ROLES];
 const STRUCTURE_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
+const SAISIE: Role[] = ['conseiller', 'coordinateur'];
 const ROUTES: Record<string, Allowed> = {
+  'GET /activites': SAISIE,
+  'GET /activites/nouvelle': SAISIE,
+  'POST /activites/nouvelle': SAISIE,
+  'GET /activites/:id/modifier': SAISIE,
+  'POST /activites/:id/modifier': SAISIE,
+  'POST /activites/:id/supprimer': SAISIE,
+  'GET /activites/export.csv': SAISIE,
+  'GET /activites/export.xlsx': SAISIE,
+  'GET /activites/sw.js': 'public',
+  'GET /activites/structure': ['structure', 'coordinateur'],
+  'GET /activites/structure/export.csv': ['structure', 'coordinateur'],
+  'GET /activites/structure/export.xlsx': ['structure', 'coordinateur'],
+  'GET /beneficiaires': SAISIE,
+  'GET /beneficiaires/nouveau': SAISIE,
+  'POST /beneficiaires/nouveau': SAISIE,
+  'GET /beneficiaires/:id': SAISIE,
+  'GET /beneficiaires/:id/modifier': SAISIE,
+  'POST /beneficiaires/:id/modifier': SAISIE,
+  'POST /beneficiaires/:id/fusionner': SAISIE,
+  'POST /beneficiaires/:id/effacer': SAISIE,
+  'GET /beneficiaires/:id/export.json': SAISIE,
+  'POST /api/v1/activites': SAISIE,
+  'GET /api/v1/activites': SAISIE,
+  'GET /api/v1/activites/:id': SAISIE,
+  'PATCH /api/v1/activites/:id': SAISIE,
+  'DELETE /api/v1/activites/:id': SAISIE,
+  'GET /api/v1/beneficiaires': SAISIE,
   'GET /': 'public',
   'GET /accessibilite': 'public',
   'GET /mentions-legales': 'public',
@@ -53,6 +81,20 @@ const ROUTES: Record<string, Allowed> = {
   'GET /structures/:id': STRUCTURE_READERS,
   'GET /structures/:id/modifier': ['admin', 'structure'],
   'POST /structures/:id/modifier': ['admin', 'structure'],
+  'GET /trouver': 'public',
+  'GET /lieux/:id': 'public',
+  'GET /api/v1/lieux': 'public',
+  'GET /api/v1/lieux.csv': 'public',
+  'GET /api/v1/lieux.json': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
+  'GET /lieux': ['admin', 'structure', 'conseiller'],
+  'GET /lieux/nouveau': ['admin', 'structure', 'conseiller'],
+  'POST /lieux/nouveau': ['admin', 'structure', 'conseiller'],
+  'GET /lieux/:id/modifier': ['admin', 'structure', 'conseiller'],
+  'POST /lieux/:id/modifier': ['admin', 'structure', 'conseiller'],
+  'GET /admin/lieux/import': ['admin'],
+  'POST /admin/lieux/import': ['admin'],
 };
 
 let t: TestContext;
@@ -81,10 +123,15 @@ afterAll(async () => t.close());
 
 function concrete(url: string): string {
   // :id stands for the demo structure of the structure-bound accounts (Ville de Metz), or an unknown id.
-  return url.startsWith('/structures/') ? url.replace(':id', metzId) : url.replace(':id', randomUUID());
+  return url.startsWith('/structures/') ? url.replace(':id', metzId) : url.replace(':id', UNKNOWN_ID);
 }
+const UNKNOWN_ID = randomUUID();
 
 async function call(c: TestClient, method: string, url: string) {
+  if (method === 'PATCH' || method === 'DELETE') {
+    const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return t.app.inject({ method, url, headers: { cookie, 'x-csrf-token': c.lastCsrf, ...(method === 'PATCH' ? { 'content-type': 'application/json' } : {}) }, payload: method === 'PATCH' ? '{}' : undefined });
+  }
   return method === 'GET' ? c.get(url) : c.post(url, {});
 }
 

@@ -49,18 +49,28 @@ export type Action =
   | 'courriels:consulter'
   | 'structures:consulter'
   | 'structures:creer'
-  | 'structures:modifier';
+  | 'structures:modifier'
+  | 'lieux:gerer' // create and edit places (lists are scoped in src/lieux)
+  | 'lieux:importer'
+  | 'activites:saisir' // record, edit, delete, list and export one's own activity reports (src/activites)
+  | 'beneficiaires:gerer' // one's own followed beneficiaries: private to their conseiller
+  | 'activites:statistiques'; // aggregates of a structure's activities, without any name
 
 /** What a route requires: nothing, a signed-in user, or an action. */
 export type RouteAccess = 'public' | 'authentifie' | Action;
 
-export type Resource = { kind: 'structure'; id: string; departement: string };
+export type Resource =
+  | { kind: 'structure'; id: string; departement: string }
+  /** A place: owned by a structure (or none, when imported), with the conseillers who work there. */
+  | { kind: 'lieu'; structureId: string | null; conseillerIds: string[] };
 
-type Rule = (grant: RoleGrant, resource: Resource | undefined) => boolean;
+type Rule = (grant: RoleGrant, resource: Resource | undefined, user: Principal) => boolean;
 
 const always: Rule = () => true;
 const ownStructure: Rule = (g, r) => r === undefined || (r.kind === 'structure' && r.id === g.structureId);
 const ownDepartement: Rule = (g, r) => r === undefined || (r.kind === 'structure' && r.departement === g.departement);
+const lieuOfOwnStructure: Rule = (g, r) => r === undefined || (r.kind === 'lieu' && r.structureId !== null && r.structureId === g.structureId);
+const lieuWorkedIn: Rule = (g, r, u) => r === undefined || (r.kind === 'lieu' && r.conseillerIds.includes(u.id));
 
 /** action → role → rule. A role absent from an action's table may not perform it. */
 const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
@@ -85,6 +95,11 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   },
   'structures:creer': { admin: always },
   'structures:modifier': { admin: always, structure: ownStructure },
+  'lieux:gerer': { admin: always, structure: lieuOfOwnStructure, conseiller: lieuWorkedIn },
+  'lieux:importer': { admin: always },
+  'activites:saisir': { conseiller: always, coordinateur: always },
+  'beneficiaires:gerer': { conseiller: always, coordinateur: always },
+  'activites:statistiques': { structure: always, coordinateur: always },
 };
 
 export const ACTIONS = Object.keys(POLICY) as Action[];
@@ -99,7 +114,7 @@ export function can(user: Principal | null | undefined, action: Action, resource
   const rules = POLICY[action];
   return user.roles.some((g) => {
     const rule = rules[g.role];
-    return rule !== undefined && rule(g, resource);
+    return rule !== undefined && rule(g, resource, user);
   });
 }
 

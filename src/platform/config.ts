@@ -27,6 +27,11 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   version: string;
+  /** Base URL of the national address API (BAN), or undefined when geocoding is off (BAN_URL=off). */
+  banUrl: string | undefined;
+  /** Map tiles URL template ({z}/{x}/{y}); no map without it. */
+  mapTilesUrl: string | undefined;
+  mapAttribution: string;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +59,13 @@ export function loadOrCreateSecret(dataDir: string): string {
 function flag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return ['1', 'true', 'yes', 'oui', 'on'].includes(value.toLowerCase());
+}
+
+function banUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return 'https://api-adresse.data.gouv.fr';
+  if (value === '' || ['off', '0', 'non', 'false'].includes(value.toLowerCase())) return undefined;
+  if (!/^https?:\/\//.test(value)) throw new ConfigError('BAN_URL doit commencer par http:// ou https:// (ou valoir off)');
+  return value.replace(/\/$/, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,5 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: flag(env.TRUST_PROXY) ?? false,
     version: readVersion(),
+    banUrl: banUrl(env.BAN_URL),
+    mapTilesUrl: env.MAP_TILES_URL || undefined,
+    mapAttribution: env.MAP_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
   };
 }

@@ -71,6 +71,12 @@ function wantsHtml(request: FastifyRequest): boolean {
   return !isApi(request) && request.url !== '/healthz';
 }
 
+/** The map tiles' origin for the CSP (`https://{s}.tile.example.org/…` → `https://*.tile.example.org`). */
+function tileSources(url: string | undefined): string[] {
+  const m = url ? /^(https?:\/\/[^/]+)/.exec(url) : null;
+  return m ? [m[1]!.replace(/\{[^}]+\}/g, '*')] : [];
+}
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstance & { routeTable: RouteInfo[] }> {
@@ -115,7 +121,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...tileSources(config.mapTilesUrl)],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'", ...(config.proconnect ? [new URL(config.proconnect.issuer).origin] : [])],

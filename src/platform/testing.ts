@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<Database> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ SESSION_SECRET: 'secret-de-test-suffisamment-long', DATA_DIR: '/tmp/cn-test-unused', DEMO: '1' });
+  const base = loadConfig({ SESSION_SECRET: 'secret-de-test-suffisamment-long', DATA_DIR: '/tmp/cn-test-unused', DEMO: '1', BAN_URL: 'off' });
   return { ...base, logLevel: 'silent', ...overrides };
 }
 

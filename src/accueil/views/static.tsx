@@ -28,6 +28,11 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
                   centre social ou une maison France Services. Demandez à votre mairie, ou appelez le 39 39 (Allô Service Public).
                 </p>
               </div>
+              <div class="fr-card__footer">
+                <a class="fr-btn" href="/trouver">
+                  Trouver un lieu près de chez moi
+                </a>
+              </div>
             </div>
           </div>
         </div>

@@ -19,21 +19,28 @@ interface NavLink {
 /** The navigation shown to a signed-in user: only what their roles allow. */
 const NAV: NavLink[] = [
   { href: '/structures', label: 'Structures', action: 'structures:consulter' },
+  { href: '/lieux', label: 'Lieux', action: 'lieux:gerer' },
+  { href: '/activites', label: 'Mes activités', action: 'activites:saisir' },
+  { href: '/beneficiaires', label: 'Bénéficiaires', action: 'beneficiaires:gerer' },
+  { href: '/activites/structure', label: 'Activités de la structure', action: 'activites:statistiques' },
   { href: '/admin/utilisateurs', label: 'Utilisateurs', action: 'utilisateurs:gerer' },
   { href: '/admin/journal', label: "Journal d'audit", action: 'audit:consulter' },
   { href: '/admin/courriels', label: 'Courriels', action: 'courriels:consulter' },
 ];
 
 function navFor(user: Principal | null): NavLink[] {
-  if (!user) return [{ href: '/', label: 'Accueil' }];
+  if (!user) return [{ href: '/', label: 'Accueil' }, TROUVER];
   const dashboards = dashboardsFor(user).map((role) => ({
     href: `/tableau-de-bord/${role}`,
     label: dashboardsFor(user).length > 1 ? `Tableau de bord · ${ROLE_LABELS[role]}` : 'Tableau de bord',
   }));
-  return [...dashboards, ...NAV.filter((l) => l.action && ACTIONS.includes(l.action) && can(user, l.action))];
+  return [...dashboards, ...NAV.filter((l) => l.action && ACTIONS.includes(l.action) && can(user, l.action)), TROUVER];
 }
 
-export function Layout(p: { ctx: PageContext; title: string; children?: ComponentChildren; wide?: boolean }) {
+/** The public finder, for everyone. */
+const TROUVER: NavLink = { href: '/trouver', label: 'Trouver un lieu' };
+
+export function Layout(p: { ctx: PageContext; title: string; children?: ComponentChildren; wide?: boolean; head?: ComponentChildren }) {
   const { ctx } = p;
   const nav = navFor(ctx.user);
   return (
@@ -51,6 +58,7 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
         </noscript>
         <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml" />
         <meta name="theme-color" content="#000091" />
+        {p.head}
       </head>
       <body>
         <div class="fr-skiplinks">

@@ -1,0 +1,396 @@
+/**
+ * Use cases of activity reports: record (idempotent by the client's UUID), edit, delete, read,
+ * list by keyset, iterate for exports, and counts computed from the records.
+ */
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../platform/db.js';
+import type { Principal } from '../platform/access.js';
+import { recordAudit, type Actor } from '../audit/audit.js';
+import { findUserById } from '../comptes/users.js';
+import { getStructure } from '../structures/structures.js';
+import { commune } from '../territoires/territoires.js';
+import { activites, beneficiaires } from './schema.js';
+import { trancheAge, trancheDuree } from './codes.js';
+import { parisDate, type Clock } from './dates.js';
+import { getLieuxPort, type LieuActivite } from './ports.js';
+import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
+
+export type ActiviteRow = typeof activites.$inferSelect;
+
+/** Who records: the conseiller (or coordinateur), their structure and when they started. */
+export interface ConseillerProfile {
+  userId: string;
+  structureId: string | null;
+  departement: string | null;
+  /** YYYY-MM-DD, Europe/Paris. */
+  startDate: string | null;
+  lieux: LieuActivite[];
+}
+
+const structureCache = new Map<string, { departement: string; at: number }>();
+
+/**
+ * The start date of a conseiller is the calendar day (Europe/Paris) their account was created:
+ * the platform holds no contract date yet (recruitment is a later issue). Activities before it are
+ * refused. When contracts land, replace this with the contract's start date.
+ */
+export async function conseillerProfile(db: Db, user: Principal): Promise<ConseillerProfile> {
+  const grant = user.roles.find((g) => (g.role === 'conseiller' || g.role === 'coordinateur') && g.structureId);
+  const structureId = grant?.structureId ?? null;
+  let departement: string | null = null;
+  if (structureId) {
+    const cached = structureCache.get(structureId);
+    if (cached && Date.now() - cached.at < 300_000) departement = cached.departement;
+    else {
+      const s = await getStructure(db, structureId);
+      departement = s?.departement ?? null;
+      if (s) structureCache.set(structureId, { departement: s.departement, at: Date.now() });
+    }
+  }
+  const [startDate, lieux] = await Promise.all([startDateOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
+  return { userId: user.id, structureId, departement, startDate, lieux };
+}
+
+const startCache = new Map<string, { date: string | null; at: number }>();
+
+/** The account's creation day, cached 5 minutes (it never changes; saves a query per entry). */
+async function startDateOf(db: Db, userId: string): Promise<string | null> {
+  const hit = startCache.get(userId);
+  if (hit && Date.now() - hit.at < 300_000) return hit.date;
+  const u = await findUserById(db, userId);
+  const date = u ? parisDate(u.createdAt) : null;
+  if (startCache.size > 50_000) startCache.clear();
+  startCache.set(userId, { date, at: Date.now() });
+  return date;
+}
+
+export function validationContext(profile: ConseillerProfile, clock: Clock): ValidationContext {
+  return {
+    today: parisDate(clock()),
+    startDate: profile.startDate,
+    lieux: profile.lieux.map((l) => ({ id: l.id.toLowerCase(), communeInsee: l.communeInsee })),
+    communeExists: (insee) => !!commune(insee),
+  };
+}
+
+export class ActiviteInvalid extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super('activité invalide');
+  }
+}
+
+export class ActiviteConflict extends Error {}
+
+/** Validates against the rules and the conseiller's own data (their beneficiary). */
+export async function checkActivite(db: Db, profile: ConseillerProfile, input: unknown, clock: Clock): Promise<ActivitePayload> {
+  const v = validateActivite(input, validationContext(profile, clock));
+  if (!v.ok) throw new ActiviteInvalid(v.errors);
+  if (v.value.beneficiaire_id) {
+    const [b] = await db
+      .select({ id: beneficiaires.id })
+      .from(beneficiaires)
+      .where(
+        and(
+          eq(beneficiaires.id, v.value.beneficiaire_id),
+          eq(beneficiaires.conseillerId, profile.userId),
+          isNull(beneficiaires.fusionneDans),
+          isNull(beneficiaires.anonymiseAt),
+        ),
+      );
+    if (!b) throw new ActiviteInvalid({ beneficiaire_id: "Ce bénéficiaire n'existe pas parmi vos bénéficiaires suivis." });
+  }
+  return v.value;
+}
+
+async function columnsOf(db: Db, profile: ConseillerProfile, v: ActivitePayload) {
+  let participants: Participants | null = v.participants;
+  if (!participants) {
+    // One person: their age bracket from the beneficiary's birth year at the activity's date, else unknown.
+    let age = 'non_communique';
+    if (v.beneficiaire_id) {
+      const [b] = await db.select({ annee: beneficiaires.anneeNaissance }).from(beneficiaires).where(eq(beneficiaires.id, v.beneficiaire_id));
+      age = trancheAge(b?.annee ?? null, Number(v.date.slice(0, 4)));
+    }
+    participants = { total: 1, deja_accompagnes: 0, genres: { non_communique: 1 }, tranches_age: { [age]: 1 }, statuts: { non_communique: 1 } };
+  }
+  return {
+    conseillerId: profile.userId,
+    structureId: profile.structureId,
+    departement: profile.departement,
+    type: v.type,
+    date: v.date,
+    dureeMinutes: v.duree_minutes,
+    trancheDuree: trancheDuree(v.duree_minutes),
+    lieuType: v.lieu.type,
+    lieuId: v.lieu.lieu_id,
+    communeInsee: v.lieu.commune_insee,
+    thematiques: v.thematiques,
+    thematiquesDemarches: v.thematiques_demarches,
+    nomDemarche: v.nom_demarche,
+    materiel: v.materiel,
+    autonomie: v.autonomie,
+    orientation: v.orientation,
+    titreAtelier: v.titre_atelier,
+    niveauAtelier: v.niveau_atelier,
+    beneficiaireId: v.beneficiaire_id,
+    accompagnements: accompagnementsOf(v),
+    participants,
+    notes: v.notes,
+  };
+}
+
+/** The stored activity in the API's shape (the same field names as the payload). */
+export function toPayload(r: ActiviteRow): ActivitePayload & { created_at: string; updated_at: string } {
+  return {
+    id: r.id,
+    type: r.type as ActivitePayload['type'],
+    date: r.date,
+    duree_minutes: r.dureeMinutes,
+    lieu: { type: r.lieuType as ActivitePayload['lieu']['type'], lieu_id: r.lieuId, commune_insee: r.communeInsee },
+    thematiques: r.thematiques,
+    thematiques_demarches: r.thematiquesDemarches,
+    nom_demarche: r.nomDemarche,
+    materiel: r.materiel,
+    autonomie: r.autonomie,
+    orientation: r.orientation,
+    beneficiaire_id: r.beneficiaireId,
+    notes: r.notes,
+    titre_atelier: r.titreAtelier,
+    niveau_atelier: r.niveauAtelier,
+    participants: r.type === 'collectif' ? (r.participants as Participants) : null,
+    created_at: new Date(r.createdAt).toISOString(),
+    updated_at: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+/** Same content? (what an idempotent replay must carry to get the stored record back). */
+export function samePayload(a: ActivitePayload, b: ActivitePayload): boolean {
+  // Keys sorted at every level: jsonb gives objects back in its own key order.
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, sorted(x)])) : v;
+  const canon = (p: ActivitePayload) => JSON.stringify(sorted({ ...p, participants: p.participants ?? null }));
+  const keys: (keyof ActivitePayload)[] = [
+    'id', 'type', 'date', 'duree_minutes', 'lieu', 'thematiques', 'thematiques_demarches', 'nom_demarche', 'materiel',
+    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants',
+  ];
+  const pick = (p: ActivitePayload) => canon(Object.fromEntries(keys.map((k) => [k, p[k]])) as unknown as ActivitePayload);
+  return pick(a) === pick(b);
+}
+
+export type CreateResult = { created: true; row: ActiviteRow } | { created: false; row: ActiviteRow };
+
+/**
+ * Records an activity under the client's UUID. The same UUID sent again with the same content
+ * returns the stored record (created: false); with another content, or after a deletion, or by
+ * another conseiller, it is a conflict.
+ */
+export async function createActivite(db: Db, actor: Actor, profile: ConseillerProfile, v: ActivitePayload): Promise<CreateResult> {
+  const values = await columnsOf(db, profile, v);
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(activites)
+      .values({ id: v.id, ...values })
+      .onConflictDoNothing({ target: activites.id })
+      .returning();
+    if (inserted[0]) {
+      await recordAudit(tx, actor, {
+        action: 'activite.creee',
+        objectType: 'activite',
+        objectId: v.id,
+        summary: `Activité ${v.type} du ${v.date} enregistrée`,
+      });
+      return { created: true as const, row: inserted[0] };
+    }
+    const [existing] = await tx.select().from(activites).where(eq(activites.id, v.id));
+    if (!existing || existing.conseillerId !== profile.userId) throw new ActiviteConflict('Cet identifiant est déjà utilisé.');
+    if (existing.deletedAt) throw new ActiviteConflict('Cette activité a été supprimée : son identifiant ne peut pas être réutilisé.');
+    if (!samePayload(toPayload(existing), v))
+      throw new ActiviteConflict('Une autre activité a déjà été enregistrée avec cet identifiant : générez un nouvel identifiant.');
+    return { created: false as const, row: existing };
+  });
+}
+
+/** An activity of this conseiller (not deleted), or undefined. Another conseiller's is "absent". */
+export async function getOwnActivite(db: Db, conseillerId: string, id: string): Promise<ActiviteRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [r] = await db
+    .select()
+    .from(activites)
+    .where(and(eq(activites.id, id.toLowerCase()), eq(activites.conseillerId, conseillerId), isNull(activites.deletedAt)));
+  return r;
+}
+
+export async function updateActivite(db: Db, actor: Actor, profile: ConseillerProfile, v: ActivitePayload): Promise<ActiviteRow> {
+  const values = await columnsOf(db, profile, v);
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(activites)
+      .where(and(eq(activites.id, v.id), eq(activites.conseillerId, profile.userId), isNull(activites.deletedAt)))
+      .for('update');
+    if (!before) throw new ActiviteConflict("Cette activité n'existe plus.");
+    // The structure at the time of recording stays: an edit does not move past statistics.
+    const [row] = await tx
+      .update(activites)
+      .set({ ...values, structureId: before.structureId, departement: before.departement, updatedAt: new Date() })
+      .where(eq(activites.id, v.id))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'activite.modifiee',
+      objectType: 'activite',
+      objectId: v.id,
+      summary: `Activité du ${v.date} modifiée`,
+      before: toPayload(before),
+      after: v,
+    });
+    return row!;
+  });
+}
+
+export async function deleteActivite(db: Db, actor: Actor, conseillerId: string, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(activites)
+      .set({ deletedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(activites.id, id), eq(activites.conseillerId, conseillerId), isNull(activites.deletedAt)))
+      .returning({ id: activites.id, date: activites.date });
+    if (!rows[0]) return false;
+    await recordAudit(tx, actor, { action: 'activite.supprimee', objectType: 'activite', objectId: id, summary: `Activité du ${rows[0].date} supprimée` });
+    return true;
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Lists, exports
+
+export interface ActiviteFilter {
+  du?: string | undefined;
+  au?: string | undefined;
+  type?: string | undefined;
+  thematique?: string | undefined;
+  /** A lieu type code, or `lieu_activite:<uuid>`. */
+  lieu?: string | undefined;
+  beneficiaire?: string | undefined;
+}
+
+/** Whose activities: one conseiller's (their own lists), or structures' (aggregates and anonymous exports). */
+export type ActiviteOwner = string | { structureIds: string[] };
+
+function filterConditions(owner: ActiviteOwner, f: ActiviteFilter): SQL[] {
+  const who =
+    typeof owner === 'string'
+      ? eq(activites.conseillerId, owner)
+      : owner.structureIds.length
+        ? inArray(activites.structureId, owner.structureIds)
+        : sql`false`;
+  const conds: SQL[] = [who, isNull(activites.deletedAt)];
+  if (f.du) conds.push(sql`${activites.date} >= ${f.du}`);
+  if (f.au) conds.push(sql`${activites.date} <= ${f.au}`);
+  if (f.type) conds.push(eq(activites.type, f.type));
+  if (f.thematique) conds.push(sql`${activites.thematiques} @> array[${f.thematique}]::text[]`);
+  if (f.lieu?.startsWith('lieu_activite:')) conds.push(eq(activites.lieuId, f.lieu.slice('lieu_activite:'.length)));
+  else if (f.lieu) conds.push(eq(activites.lieuType, f.lieu));
+  if (f.beneficiaire) conds.push(eq(activites.beneficiaireId, f.beneficiaire));
+  return conds;
+}
+
+/** Keyset position: the (date, id) of the last row of the previous page. */
+export interface Cursor {
+  date: string;
+  id: string;
+}
+
+export function encodeCursor(r: { date: string; id: string }): string {
+  return `${r.date}_${r.id}`;
+}
+
+export function decodeCursor(s: unknown): Cursor | null {
+  if (typeof s !== 'string') return null;
+  const m = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/i.exec(s);
+  return m ? { date: m[1]!, id: m[2]!.toLowerCase() } : null;
+}
+
+/** One page of a conseiller's activities, newest first: (date desc, id desc), walking the index. */
+export async function listActivites(db: Db, owner: ActiviteOwner, f: ActiviteFilter, after: Cursor | null, limit: number): Promise<ActiviteRow[]> {
+  const conds = filterConditions(owner, f);
+  if (after) conds.push(sql`(${activites.date}, ${activites.id}) < (${after.date}::date, ${after.id}::uuid)`);
+  return db
+    .select()
+    .from(activites)
+    .where(and(...conds))
+    .orderBy(sql`${activites.date} desc nulls last`, sql`${activites.id} desc nulls last`)
+    .limit(limit);
+}
+
+/** Every matching activity, in pages of `batch` rows: memory stays constant whatever the count. */
+export async function* iterateActivites(db: Db, owner: ActiviteOwner, f: ActiviteFilter, batch = 1000): AsyncGenerator<ActiviteRow> {
+  let after: Cursor | null = null;
+  for (;;) {
+    const rows = await listActivites(db, owner, f, after, batch);
+    for (const r of rows) yield r;
+    if (rows.length < batch) return;
+    const last = rows[rows.length - 1]!;
+    after = { date: last.date, id: last.id };
+  }
+}
+
+/** The activity whose fields prefill the next entry: the given one, or the most recent. */
+export async function previousActivite(db: Db, conseillerId: string, id?: string): Promise<ActiviteRow | undefined> {
+  if (id) {
+    const r = await getOwnActivite(db, conseillerId, id);
+    if (r) return r;
+  }
+  const [r] = await listActivites(db, conseillerId, {}, null, 1);
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Counts: always computed from the records (indexed), so they cannot drift after edits or merges.
+
+export interface ActiviteCounts {
+  activites: number;
+  accompagnements: number;
+  individuels: number;
+  collectifs: number;
+  ponctuels: number;
+  /** Activities of the current month (Europe/Paris). */
+  activitesDuMois: number;
+}
+
+async function counts(db: Db, where: SQL, today: string): Promise<ActiviteCounts> {
+  const month = today.slice(0, 7) + '-01';
+  const [r] = await db
+    .select({
+      activites: sql<number>`count(*)::int`,
+      accompagnements: sql<number>`coalesce(sum(${activites.accompagnements}), 0)::int`,
+      individuels: sql<number>`(count(*) filter (where ${activites.type} = 'individuel'))::int`,
+      collectifs: sql<number>`(count(*) filter (where ${activites.type} = 'collectif'))::int`,
+      ponctuels: sql<number>`(count(*) filter (where ${activites.type} = 'ponctuel'))::int`,
+      activitesDuMois: sql<number>`(count(*) filter (where ${activites.date} >= ${month}::date))::int`,
+    })
+    .from(activites)
+    .where(and(where, isNull(activites.deletedAt)));
+  return r ?? { activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 };
+}
+
+export function countsForConseiller(db: Db, conseillerId: string, clock: Clock = () => new Date()): Promise<ActiviteCounts> {
+  return counts(db, eq(activites.conseillerId, conseillerId), parisDate(clock()));
+}
+
+/** Aggregates of structures (for coordinators and structure managers: no names, no details). */
+export function countsForStructures(db: Db, structureIds: string[], clock: Clock = () => new Date()): Promise<ActiviteCounts> {
+  if (structureIds.length === 0) return Promise.resolve({ activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 });
+  return counts(db, sql`${activites.structureId} in ${structureIds}`, parisDate(clock()));
+}
+
+/** Accompaniments per theme for structures (aggregates only). */
+export async function themesForStructures(db: Db, structureIds: string[]): Promise<{ thematique: string; n: number }[]> {
+  if (structureIds.length === 0) return [];
+  const rows = await db.execute<{ thematique: string; n: number }>(sql`
+    select t.thematique, sum(a.accompagnements)::int as n
+    from ${activites} a, unnest(a.thematiques) as t(thematique)
+    where a.structure_id in ${structureIds} and a.deleted_at is null
+    group by t.thematique order by n desc, t.thematique`);
+  return ((rows as unknown as { rows?: { thematique: string; n: number }[] }).rows ?? (rows as unknown as { thematique: string; n: number }[]));
+}
+

@@ -1,0 +1,550 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf, type AppDeps } from '../platform/deps.js';
+import { notFound } from '../platform/http.js';
+import type { Principal } from '../platform/access.js';
+import { getStructure } from '../structures/structures.js';
+import { commune } from '../territoires/territoires.js';
+import {
+  ActiviteConflict,
+  ActiviteInvalid,
+  checkActivite,
+  conseillerProfile,
+  countsForConseiller,
+  countsForStructures,
+  createActivite,
+  decodeCursor,
+  deleteActivite,
+  encodeCursor,
+  getOwnActivite,
+  iterateActivites,
+  listActivites,
+  previousActivite,
+  themesForStructures,
+  toPayload,
+  updateActivite,
+  type ActiviteFilter,
+  type ActiviteRow,
+  type ConseillerProfile,
+} from './activites.js';
+import {
+  BeneficiaireError,
+  beneficiaireStats,
+  createBeneficiaire,
+  effacerBeneficiaire,
+  exportBeneficiaire,
+  findDoublons,
+  getOwnBeneficiaire,
+  listBeneficiaires,
+  mergeBeneficiaires,
+  updateBeneficiaire,
+  validateBeneficiaire,
+  type BeneficiaireInput,
+  type BeneficiaireRow,
+} from './beneficiaires.js';
+import { LIEU_TYPES, THEMATIQUES, TYPES } from './codes.js';
+import { isCalendarDate, parisDate, systemClock } from './dates.js';
+import { csvStream, headerLines, xlsxStream } from './export.js';
+import { registerActivitesOpenApi } from './openapi.js';
+import { formFieldOf, formToPayload, isUuid, type ActivitePayload } from './validation.js';
+import { ActiviteFormPage, type FormState } from './views/form.js';
+import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel } from './views/pages.js';
+
+const PAGE_SIZE = 50;
+const SW_FILE = fileURLToPath(new URL('../../public/activites-sw.js', import.meta.url));
+
+type RawBody = Record<string, string | string[] | undefined>;
+
+function rawBody(request: FastifyRequest): RawBody {
+  const b = request.body;
+  return b && typeof b === 'object' && !Array.isArray(b) ? (b as RawBody) : {};
+}
+
+/** Form state from an activity (edit, duplicate, defaults). */
+export function stateOf(p: Partial<ActivitePayload>): FormState {
+  const values: Record<string, string> = {};
+  const multi: Record<string, string[]> = {
+    thematiques: p.thematiques ?? [],
+    thematiques_demarches: p.thematiques_demarches ?? [],
+    materiel: p.materiel ?? [],
+  };
+  if (p.id) values.id = p.id;
+  if (p.type) values.type = p.type;
+  if (p.date) values.date = p.date;
+  if (p.duree_minutes) {
+    const preset = [15, 30, 45, 60, 90, 120].includes(p.duree_minutes);
+    values.duree = preset ? String(p.duree_minutes) : 'autre';
+    if (!preset) values.duree_autre = String(p.duree_minutes);
+  }
+  if (p.lieu) {
+    values.lieu = p.lieu.type === 'lieu_activite' ? `lieu_activite:${p.lieu.lieu_id}` : p.lieu.type;
+    if (p.lieu.type !== 'lieu_activite' && p.lieu.commune_insee) values.commune_insee = p.lieu.commune_insee;
+  }
+  for (const k of ['nom_demarche', 'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier'] as const) {
+    const v = p[k];
+    if (v) values[k] = v;
+  }
+  if (p.participants) {
+    values.participants_total = String(p.participants.total);
+    values.participants_deja_accompagnes = String(p.participants.deja_accompagnes);
+    const put = (prefix: string, counts: Record<string, number>) => {
+      for (const [c, n] of Object.entries(counts)) if (c !== 'non_communique' && n) values[`${prefix}_${c}`] = String(n);
+    };
+    put('genre', p.participants.genres);
+    put('age', p.participants.tranches_age);
+    put('statut', p.participants.statuts);
+  }
+  return { values, multi };
+}
+
+function stateOfBody(body: RawBody): FormState {
+  const values: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf') continue;
+    if (Array.isArray(v)) multi[k] = v.map(String);
+    else if (typeof v === 'string') {
+      values[k] = v;
+      if (['thematiques', 'thematiques_demarches', 'materiel'].includes(k)) multi[k] = [v];
+    }
+  }
+  return { values, multi };
+}
+
+function formErrors(errors: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) {
+    const f = k === 'body' || k === 'id' ? '_form' : formFieldOf(k);
+    out[f] ??= v;
+  }
+  return out;
+}
+
+function invalidParams(errors: Record<string, string>) {
+  return Object.entries(errors).map(([name, reason]) => ({ name, reason }));
+}
+
+/** Reads list filters from a query string; unknown or malformed values are reported, one per field. */
+export function parseFilter(q: Record<string, unknown>): { filter: ActiviteFilter; errors: Record<string, string> } {
+  const filter: ActiviteFilter = {};
+  const errors: Record<string, string> = {};
+  const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
+  for (const k of ['du', 'au'] as const) {
+    const v = s(k);
+    if (v && !isCalendarDate(v)) errors[k] = `La date « ${k === 'du' ? 'du' : 'au'} » doit être au format AAAA-MM-JJ.`;
+    else if (v) filter[k] = v;
+  }
+  if (filter.du && filter.au && filter.du > filter.au) errors.au = 'La fin de la période précède son début.';
+  const type = s('type');
+  if (type && !(TYPES.values as string[]).includes(type)) errors.type = `Type inconnu « ${type.slice(0, 30)} ».`;
+  else if (type) filter.type = type;
+  const th = s('thematique');
+  if (th && !(THEMATIQUES.values as string[]).includes(th)) errors.thematique = `Thématique inconnue « ${th.slice(0, 30)} ».`;
+  else if (th) filter.thematique = th;
+  const lieu = s('lieu');
+  if (lieu && !(LIEU_TYPES.values as string[]).includes(lieu) && !(lieu.startsWith('lieu_activite:') && isUuid(lieu.slice(14))))
+    errors.lieu = `Lieu inconnu « ${lieu.slice(0, 50)} ».`;
+  else if (lieu) filter.lieu = lieu;
+  const b = s('beneficiaire');
+  if (b && !isUuid(b)) errors.beneficiaire = 'Le bénéficiaire doit être un identifiant (UUID).';
+  else if (b) filter.beneficiaire = b.toLowerCase();
+  return { filter, errors };
+}
+
+function structureIdsOf(user: Principal, roles: string[]): string[] {
+  return user.roles.filter((g) => roles.includes(g.role) && g.structureId).map((g) => g.structureId!);
+}
+
+export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps;
+  const clock = systemClock;
+  registerActivitesOpenApi();
+
+  async function beneficiaireOptions(userId: string) {
+    return (await listBeneficiaires(db, userId, '', 500)).map((b) => ({ id: b.id, label: beneficiaireLabel(b) }));
+  }
+
+  async function defaultsFor(profile: ConseillerProfile, previousId?: string): Promise<{ state: FormState; note?: string }> {
+    const today = parisDate(clock());
+    const prev = await previousActivite(db, profile.userId, previousId);
+    if (prev) {
+      const p = toPayload(prev);
+      return {
+        state: stateOf({ id: randomUUID(), date: today, type: p.type, duree_minutes: p.duree_minutes, lieu: p.lieu }),
+        note: 'Type, durée et lieu repris de votre activité précédente.',
+      };
+    }
+    let communeInsee: string | null = null;
+    if (profile.structureId) communeInsee = (await getStructure(db, profile.structureId))?.communeInsee ?? null;
+    return { state: stateOf({ id: randomUUID(), date: today, type: 'individuel', duree_minutes: 30, lieu: { type: 'autre', lieu_id: null, commune_insee: communeInsee } }) };
+  }
+
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, profile: ConseillerProfile, state: FormState, status = 200, extra: { errors?: Record<string, string>; editId?: string; note?: string } = {}) {
+    return reply.html(
+      ActiviteFormPage({
+        ctx: request.ctx(),
+        state,
+        lieux: profile.lieux,
+        beneficiaires: await beneficiaireOptions(profile.userId),
+        today: parisDate(clock()),
+        ...extra,
+      }),
+      status,
+    );
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Pages: entry, list, edit, delete, exports
+
+  app.get('/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const user = request.user!;
+    const q = request.query as Record<string, unknown>;
+    const { filter, errors } = parseFilter(q);
+    const after = decodeCursor(q.apres);
+    const [rows, profile, beneficiaires, counts] = await Promise.all([
+      listActivites(db, user.id, filter, after, PAGE_SIZE + 1),
+      conseillerProfile(db, user),
+      beneficiaireOptions(user.id),
+      countsForConseiller(db, user.id, clock),
+    ]);
+    const page = rows.slice(0, PAGE_SIZE);
+    return reply.html(
+      ActivitesPage({
+        ctx: request.ctx(),
+        rows: page,
+        filter,
+        errors,
+        next: rows.length > PAGE_SIZE ? encodeCursor(page[page.length - 1]!) : null,
+        first: !after,
+        lieux: profile.lieux,
+        beneficiaires,
+        counts,
+      }),
+      Object.keys(errors).length ? 400 : 200,
+    );
+  });
+
+  app.get('/activites/nouvelle', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const q = request.query as { dupliquer?: string; precedente?: string };
+    if (q.dupliquer) {
+      const source = await getOwnActivite(db, profile.userId, q.dupliquer);
+      if (!source) return notFound(request, reply);
+      const state = stateOf({ ...toPayload(source), id: randomUUID(), date: parisDate(clock()) });
+      return renderForm(request, reply, profile, state, 200, { note: `Copie de l'activité du ${source.date.split('-').reverse().join('/')} : vérifiez la date puis enregistrez.` });
+    }
+    const d = await defaultsFor(profile, typeof q.precedente === 'string' ? q.precedente : undefined);
+    return renderForm(request, reply, profile, d.state, 200, d.note ? { note: d.note } : {});
+  });
+
+  app.post('/activites/nouvelle', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const body = rawBody(request);
+    const payload = formToPayload(body);
+    if (!isUuid(payload.id)) payload.id = randomUUID();
+    try {
+      const v = await checkActivite(db, profile, payload, clock);
+      const r = await createActivite(db, actorOf(request), profile, v);
+      return reply.flash(r.created ? 'Activité enregistrée.' : 'Cette activité était déjà enregistrée.').redirect(`/activites/nouvelle?precedente=${r.row.id}`, 303);
+    } catch (e) {
+      const state = stateOfBody(body);
+      state.values.id = String(payload.id);
+      if (e instanceof ActiviteInvalid) return renderForm(request, reply, profile, state, 400, { errors: formErrors(e.errors) });
+      if (e instanceof ActiviteConflict) {
+        state.values.id = randomUUID();
+        return renderForm(request, reply, profile, state, 409, { errors: { _form: `${e.message} Vérifiez puis enregistrez de nouveau.` } });
+      }
+      throw e;
+    }
+  });
+
+  app.get('/activites/:id/modifier', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const row = await getOwnActivite(db, profile.userId, (request.params as { id: string }).id);
+    if (!row) return notFound(request, reply);
+    return renderForm(request, reply, profile, stateOf(toPayload(row)), 200, { editId: row.id });
+  });
+
+  app.post('/activites/:id/modifier', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const row = await getOwnActivite(db, profile.userId, (request.params as { id: string }).id);
+    if (!row) return notFound(request, reply);
+    const body = rawBody(request);
+    const payload = { ...formToPayload(body), id: row.id };
+    try {
+      const v = await checkActivite(db, profile, payload, clock);
+      await updateActivite(db, actorOf(request), profile, v);
+      return reply.flash('Activité modifiée.').redirect('/activites', 303);
+    } catch (e) {
+      const state = stateOfBody(body);
+      if (e instanceof ActiviteInvalid) return renderForm(request, reply, profile, state, 400, { errors: formErrors(e.errors), editId: row.id });
+      if (e instanceof ActiviteConflict) return reply.flash(e.message).redirect('/activites', 303);
+      throw e;
+    }
+  });
+
+  app.post('/activites/:id/supprimer', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const row = await getOwnActivite(db, request.user!.id, id);
+    if (!row) return notFound(request, reply);
+    await deleteActivite(db, actorOf(request), request.user!.id, row.id);
+    return reply.flash(`L'activité du ${row.date.split('-').reverse().join('/')} a été supprimée.`).redirect('/activites', 303);
+  });
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/activites/export.${format}`, { config: { access: 'activites:saisir' } }, async (request, reply) => {
+      const user = request.user!;
+      const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
+      if (Object.keys(errors).length) {
+        return reply.problem(400, 'Filtres invalides', undefined, { invalid_params: invalidParams(errors) });
+      }
+      const profile = await conseillerProfile(db, user);
+      const header = headerLines(`Activités de ${user.firstName} ${user.lastName}`, filter, clock(), (id) => profile.lieux.find((l) => l.id === id)?.nom);
+      const rows = iterateActivites(db, user.id, filter);
+      const name = `activites-${parisDate(clock())}.${format}`;
+      reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, { notes: true, beneficiaire: true }));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(xlsxStream(header, rows, { notes: true, beneficiaire: true }));
+    });
+  }
+
+  // The offline worker, served under /activites/ so that its scope is the entry pages.
+  let swSource: string | undefined;
+  app.get('/activites/sw.js', { config: { access: 'public' } }, async (_request, reply) => {
+    swSource ??= readFileSync(SW_FILE, 'utf8');
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(swSource);
+  });
+
+  // Aggregates for coordinators and structure managers: counts only, never a name.
+  app.get('/activites/structure', { config: { access: 'activites:statistiques' } }, async (request, reply) => {
+    const ids = structureIdsOf(request.user!, ['structure', 'coordinateur']);
+    const [counts, themes, names] = await Promise.all([
+      countsForStructures(db, ids, clock),
+      themesForStructures(db, ids),
+      Promise.all(ids.map((id) => getStructure(db, id))),
+    ]);
+    return reply.html(StatistiquesPage({ ctx: request.ctx(), counts, themes, structures: names.map((s) => s?.nom ?? '').join(', ') }));
+  });
+
+  // Anonymous exports of the structure's activities: no notes (free text may hold names), no beneficiary.
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/activites/structure/export.${format}`, { config: { access: 'activites:statistiques' } }, async (request, reply) => {
+      const ids = structureIdsOf(request.user!, ['structure', 'coordinateur']);
+      const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
+      delete filter.beneficiaire;
+      if (Object.keys(errors).length) return reply.problem(400, 'Filtres invalides', undefined, { invalid_params: invalidParams(errors) });
+      const names = (await Promise.all(ids.map((id) => getStructure(db, id)))).map((s) => s?.nom ?? '').join(', ');
+      const header = headerLines(`Activités de la structure ${names} (sans données personnelles)`, filter, clock());
+      const rows = iterateActivites(db, { structureIds: ids }, filter);
+      const opts = { notes: false, beneficiaire: false };
+      reply.header('content-disposition', `attachment; filename="activites-structure-${parisDate(clock())}.${format}"`).header('cache-control', 'no-store');
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, opts));
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxStream(header, rows, opts));
+    });
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Beneficiaries (private to their conseiller: every query filters on the signed-in user)
+
+  function beneficiaireInput(body: RawBody): BeneficiaireInput & Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const k of ['prenom', 'nom', 'annee_naissance', 'commune_insee', 'telephone', 'email', 'notes', 'consentement', 'confirmer']) {
+      const v = body[k];
+      out[k] = (Array.isArray(v) ? v[v.length - 1] : v)?.toString().trim() ?? '';
+    }
+    return out;
+  }
+  const bctx = (requireConsent: boolean) => ({ currentYear: Number(parisDate(clock()).slice(0, 4)), communeExists: (c: string) => !!commune(c), requireConsent });
+
+  async function ownBeneficiaire(request: FastifyRequest, reply: FastifyReply): Promise<BeneficiaireRow | undefined> {
+    const b = await getOwnBeneficiaire(db, request.user!.id, (request.params as { id: string }).id);
+    if (!b) notFound(request, reply);
+    return b;
+  }
+
+  app.get('/beneficiaires', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const q = String((request.query as { q?: unknown }).q ?? '').slice(0, 100);
+    return reply.html(BeneficiairesPage({ ctx: request.ctx(), rows: await listBeneficiaires(db, request.user!.id, q), q }));
+  });
+
+  app.get('/beneficiaires/nouveau', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: {} }));
+  });
+
+  app.post('/beneficiaires/nouveau', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const input = beneficiaireInput(rawBody(request));
+    const v = validateBeneficiaire(input, bctx(true));
+    if (!v.ok) return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, errors: v.errors }), 400);
+    const doublons = await findDoublons(db, request.user!.id, v.value);
+    if (doublons.length && input.confirmer !== 'oui') {
+      return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, doublons }), 409);
+    }
+    const profile = await conseillerProfile(db, request.user!);
+    const b = await createBeneficiaire(db, actorOf(request), { conseillerId: profile.userId, structureId: profile.structureId }, v.value);
+    return reply.flash('Bénéficiaire enregistré.').redirect(`/beneficiaires/${b.id}`, 303);
+  });
+
+  app.get('/beneficiaires/:id', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const b = await ownBeneficiaire(request, reply);
+    if (!b) return reply;
+    const user = request.user!;
+    const [stats, acts, profile] = await Promise.all([
+      beneficiaireStats(db, b.id),
+      listActivites(db, user.id, { beneficiaire: b.id }, null, 200),
+      conseillerProfile(db, user),
+    ]);
+    const doublons =
+      b.prenom && b.nom && !b.anonymiseAt && !b.fusionneDans
+        ? await findDoublons(db, user.id, { prenom: b.prenom, nom: b.nom, anneeNaissance: b.anneeNaissance, communeInsee: null, telephone: b.telephone, email: b.email, notes: null, consentement: true }, b.id)
+        : [];
+    return reply.html(BeneficiairePage({ ctx: request.ctx(), b, stats, activites: acts, doublons, lieux: profile.lieux }));
+  });
+
+  app.get('/beneficiaires/:id/modifier', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const b = await ownBeneficiaire(request, reply);
+    if (!b) return reply;
+    if (b.anonymiseAt || b.fusionneDans) return notFound(request, reply);
+    const values: Record<string, string> = {
+      prenom: b.prenom ?? '',
+      nom: b.nom ?? '',
+      annee_naissance: b.anneeNaissance ? String(b.anneeNaissance) : '',
+      commune_insee: b.communeInsee ?? '',
+      telephone: b.telephone ?? '',
+      email: b.email ?? '',
+      notes: b.notes ?? '',
+    };
+    return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values, editId: b.id }));
+  });
+
+  app.post('/beneficiaires/:id/modifier', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const b = await ownBeneficiaire(request, reply);
+    if (!b) return reply;
+    const input = beneficiaireInput(rawBody(request));
+    const v = validateBeneficiaire(input, bctx(false));
+    if (!v.ok) return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, errors: v.errors, editId: b.id }), 400);
+    if (!(await updateBeneficiaire(db, actorOf(request), request.user!.id, b.id, v.value))) return notFound(request, reply);
+    return reply.flash('Bénéficiaire modifié.').redirect(`/beneficiaires/${b.id}`, 303);
+  });
+
+  app.post('/beneficiaires/:id/fusionner', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const b = await ownBeneficiaire(request, reply);
+    if (!b) return reply;
+    const doublon = String(rawBody(request).doublon ?? '');
+    if (!isUuid(doublon)) return notFound(request, reply);
+    try {
+      const n = await mergeBeneficiaires(db, actorOf(request), request.user!.id, b.id, doublon.toLowerCase());
+      return reply.flash(`Fiches fusionnées : ${n} activité${n > 1 ? 's' : ''} rattachée${n > 1 ? 's' : ''} à cette fiche.`).redirect(`/beneficiaires/${b.id}`, 303);
+    } catch (e) {
+      if (e instanceof BeneficiaireError) return reply.flash(e.message).redirect(`/beneficiaires/${b.id}`, 303);
+      throw e;
+    }
+  });
+
+  app.post('/beneficiaires/:id/effacer', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const b = await ownBeneficiaire(request, reply);
+    if (!b) return reply;
+    await effacerBeneficiaire(db, actorOf(request), request.user!.id, b.id);
+    return reply.flash('Les données personnelles de ce bénéficiaire sont effacées ; ses accompagnements restent comptés, anonymes.').redirect('/beneficiaires', 303);
+  });
+
+  app.get('/beneficiaires/:id/export.json', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const data = await exportBeneficiaire(db, request.user!.id, (request.params as { id: string }).id);
+    if (!data) return notFound(request, reply);
+    return reply
+      .header('content-disposition', `attachment; filename="beneficiaire-${data.beneficiaire.id}.json"`)
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  // API
+
+  function problemInvalid(reply: FastifyReply, errors: Record<string, string>) {
+    const n = Object.keys(errors).length;
+    return reply.problem(400, 'Activité invalide', n > 1 ? `${n} champs sont invalides.` : 'Un champ est invalide.', { invalid_params: invalidParams(errors) });
+  }
+
+  app.post('/api/v1/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const body = request.body;
+    try {
+      const v = await checkActivite(db, profile, body, clock);
+      const r = await createActivite(db, actorOf(request), profile, v);
+      if (r.created) reply.header('location', `/api/v1/activites/${r.row.id}`);
+      return reply.code(r.created ? 201 : 200).send(toPayload(r.row));
+    } catch (e) {
+      if (e instanceof ActiviteInvalid) return problemInvalid(reply, e.errors);
+      if (e instanceof ActiviteConflict) return reply.problem(409, 'Identifiant déjà utilisé', e.message, { invalid_params: [{ name: 'id', reason: e.message }] });
+      throw e;
+    }
+  });
+
+  app.get('/api/v1/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const { filter, errors } = parseFilter(q);
+    let limit = 100;
+    if (q.limite !== undefined) {
+      const n = Number(q.limite);
+      if (!Number.isInteger(n) || n < 1 || n > 1000) errors.limite = 'La limite doit être un entier entre 1 et 1000.';
+      else limit = n;
+    }
+    const after = q.curseur === undefined ? null : decodeCursor(q.curseur);
+    if (q.curseur !== undefined && !after) errors.curseur = 'Curseur invalide : reprenez la valeur curseur_suivant de la page précédente.';
+    if (Object.keys(errors).length) return reply.problem(400, 'Paramètres invalides', undefined, { invalid_params: invalidParams(errors) });
+    const rows = await listActivites(db, request.user!.id, filter, after, limit + 1);
+    const page = rows.slice(0, limit);
+    return reply.send({ activites: page.map(toPayload), curseur_suivant: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null });
+  });
+
+  async function ownForApi(request: FastifyRequest, reply: FastifyReply): Promise<ActiviteRow | undefined> {
+    const row = await getOwnActivite(db, request.user!.id, (request.params as { id: string }).id);
+    if (!row) reply.problem(404, 'Activité introuvable', "Aucune de vos activités n'a cet identifiant.");
+    return row;
+  }
+
+  app.get('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const row = await ownForApi(request, reply);
+    if (!row) return reply;
+    return reply.send(toPayload(row));
+  });
+
+  app.patch('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const row = await ownForApi(request, reply);
+    if (!row) return reply;
+    const patch = request.body;
+    if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return problemInvalid(reply, { body: 'Le corps de la requête doit être un objet JSON avec les champs à modifier.' });
+    const p = patch as Record<string, unknown>;
+    if (p.id !== undefined && String(p.id).toLowerCase() !== row.id) return problemInvalid(reply, { id: "L'identifiant d'une activité ne se modifie pas." });
+    const { created_at: _c, updated_at: _u, ...current } = toPayload(row);
+    const merged = { ...current, ...p, id: row.id };
+    try {
+      const profile = await conseillerProfile(db, request.user!);
+      const v = await checkActivite(db, profile, merged, clock);
+      return reply.send(toPayload(await updateActivite(db, actorOf(request), profile, v)));
+    } catch (e) {
+      if (e instanceof ActiviteInvalid) return problemInvalid(reply, e.errors);
+      if (e instanceof ActiviteConflict) return reply.problem(404, 'Activité introuvable', e.message);
+      throw e;
+    }
+  });
+
+  app.delete('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const row = await ownForApi(request, reply);
+    if (!row) return reply;
+    await deleteActivite(db, actorOf(request), request.user!.id, row.id);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/beneficiaires', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const rows = await listBeneficiaires(db, request.user!.id, '', 1000);
+    return reply.send({
+      beneficiaires: rows.map((b) => ({ id: b.id, prenom: b.prenom, nom: b.nom, annee_naissance: b.anneeNaissance, commune_insee: b.communeInsee })),
+    });
+  });
+}
+

@@ -1,0 +1,396 @@
+/**
+ * The rules of an activity report (domain.md §3), as one pure function shared by the entry form,
+ * the offline queue (replayed through the API) and the API. Input is untrusted JSON; output is
+ * either the normalised activity or one French message per invalid field (names as in the API,
+ * nested ones dotted: `lieu.commune_insee`, `participants.genres`).
+ */
+import {
+  AUTONOMIE,
+  DEMARCHES,
+  GENRES,
+  LIEU_TYPES,
+  MATERIEL,
+  NIVEAUX_ATELIER,
+  ORIENTATIONS,
+  STATUTS,
+  THEMATIQUES,
+  THEMATIQUES_DEMARCHES,
+  TRANCHES_AGE,
+  TYPES,
+  type LieuType,
+  type TypeActivite,
+} from './codes.js';
+import { formatDate, isCalendarDate } from './dates.js';
+
+export const LIMITS = {
+  dureeMin: 1,
+  dureeMax: 480,
+  notes: 2000,
+  nomDemarche: 200,
+  titreAtelier: 200,
+  participantsMax: 10_000,
+} as const;
+
+export interface Participants {
+  total: number;
+  deja_accompagnes: number;
+  /** Always complete: the unstated remainder is counted as `non_communique`. */
+  genres: Record<string, number>;
+  tranches_age: Record<string, number>;
+  statuts: Record<string, number>;
+}
+
+export interface LieuPayload {
+  type: LieuType;
+  lieu_id: string | null;
+  commune_insee: string | null;
+}
+
+/** An activity as the API reads and writes it (codes of domain.md §8). */
+export interface ActivitePayload {
+  id: string;
+  type: TypeActivite;
+  date: string;
+  duree_minutes: number;
+  lieu: LieuPayload;
+  thematiques: string[];
+  thematiques_demarches: string[];
+  nom_demarche: string | null;
+  materiel: string[];
+  autonomie: string | null;
+  orientation: string | null;
+  beneficiaire_id: string | null;
+  notes: string | null;
+  titre_atelier: string | null;
+  niveau_atelier: string | null;
+  participants: Participants | null;
+}
+
+export interface ValidationContext {
+  /** Today in Europe/Paris (YYYY-MM-DD): no activity after it. */
+  today: string;
+  /** The day the conseiller started (YYYY-MM-DD): no activity before it; null when unknown. */
+  startDate: string | null;
+  /** The conseiller's lieux d'activité (from the lieux port). */
+  lieux: readonly { id: string; communeInsee: string | null }[];
+  /** Whether an INSEE code names a known commune. */
+  communeExists: (insee: string) => boolean;
+}
+
+export type FieldErrors = Record<string, string>;
+export type Validation = { ok: true; value: ActivitePayload } | { ok: false; errors: FieldErrors };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID_RE.test(v);
+}
+
+const absent = (v: unknown) => v === undefined || v === null;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const quoted = (v: unknown) => `« ${typeof v === 'string' ? v.slice(0, 60) : JSON.stringify(v)?.slice(0, 60)} »`;
+
+function codeList(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  allowed: readonly string[],
+  what: string,
+): string[] {
+  if (absent(value)) return [];
+  if (!Array.isArray(value)) {
+    errors[field] = `${what} : une liste de codes est attendue, par exemple ["${allowed[0]}"].`;
+    return [];
+  }
+  const out: string[] = [];
+  for (const v of value) {
+    if (typeof v !== 'string' || !allowed.includes(v)) {
+      errors[field] = `${what} : code inconnu ${quoted(v)}. Codes possibles : ${allowed.join(', ')}.`;
+      return [];
+    }
+    if (!out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+function code(errors: FieldErrors, field: string, value: unknown, allowed: readonly string[], what: string): string | null {
+  if (absent(value) || value === '') return null;
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    errors[field] = `${what} : code inconnu ${quoted(value)}. Codes possibles : ${allowed.join(', ')}.`;
+    return null;
+  }
+  return value;
+}
+
+function text(errors: FieldErrors, field: string, value: unknown, max: number, what: string): string | null {
+  if (absent(value)) return null;
+  if (typeof value !== 'string') {
+    errors[field] = `${what} doit être un texte.`;
+    return null;
+  }
+  const t = value.trim();
+  if (t.length > max) {
+    errors[field] = `${what} doit contenir au plus ${max} caractères (${t.length} reçus).`;
+    return null;
+  }
+  return t === '' ? null : t;
+}
+
+function breakdown(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  allowed: readonly string[],
+  total: number | null,
+  what: string,
+): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(allowed.map((k) => [k, 0]));
+  if (absent(value)) {
+    if (total !== null) out.non_communique = total;
+    return out;
+  }
+  if (!isObject(value)) {
+    errors[field] = `${what} : un objet de nombres est attendu, par exemple {"${allowed[0]}": 2}.`;
+    return out;
+  }
+  let sum = 0;
+  for (const [k, n] of Object.entries(value)) {
+    if (!allowed.includes(k)) {
+      errors[field] = `${what} : code inconnu ${quoted(k)}. Codes possibles : ${allowed.join(', ')}.`;
+      return out;
+    }
+    if (!isInt(n) || n < 0) {
+      errors[field] = `${what} : le nombre pour « ${k} » doit être un entier positif ou nul.`;
+      return out;
+    }
+    out[k] = n;
+    sum += n;
+  }
+  if (total !== null) {
+    if (sum > total) {
+      errors[field] = `${what} : la somme (${sum}) dépasse le nombre total de participants (${total}).`;
+      return out;
+    }
+    out.non_communique = (out.non_communique ?? 0) + (total - sum);
+  }
+  return out;
+}
+
+export function validateActivite(input: unknown, ctx: ValidationContext): Validation {
+  const errors: FieldErrors = {};
+  if (!isObject(input)) return { ok: false, errors: { body: 'Le corps de la requête doit être un objet JSON décrivant une activité.' } };
+  const b = input;
+
+  // id
+  let id = '';
+  if (!isUuid(b.id)) errors.id = "L'identifiant (id) doit être un UUID, par exemple 8f0c6a4e-2b1d-4c3e-9f10-1a2b3c4d5e6f.";
+  else id = b.id.toLowerCase();
+
+  // type
+  let type: TypeActivite | null = null;
+  if (absent(b.type) || b.type === '') errors.type = "Choisissez le type d'activité : accompagnement individuel, atelier collectif ou aide ponctuelle.";
+  else if (typeof b.type !== 'string' || !(TYPES.values as string[]).includes(b.type))
+    errors.type = `Type d'activité inconnu ${quoted(b.type)}. Codes possibles : ${TYPES.values.join(', ')}.`;
+  else type = b.type as TypeActivite;
+
+  // date
+  let date = '';
+  if (absent(b.date) || b.date === '') errors.date = "Indiquez la date de l'activité.";
+  else if (!isCalendarDate(b.date)) errors.date = 'La date doit être une date réelle au format AAAA-MM-JJ, par exemple 2026-03-29.';
+  else if (b.date > ctx.today) errors.date = `La date ne peut pas être dans le futur (nous sommes le ${formatDate(ctx.today)}).`;
+  else if (ctx.startDate && b.date < ctx.startDate)
+    errors.date = `La date ne peut pas précéder votre prise de fonction (le ${formatDate(ctx.startDate)}).`;
+  else date = b.date;
+
+  // duration
+  let duree = 0;
+  if (absent(b.duree_minutes) || b.duree_minutes === '') errors.duree_minutes = 'Indiquez la durée, en minutes.';
+  else if (!isInt(b.duree_minutes)) errors.duree_minutes = 'La durée doit être un nombre entier de minutes.';
+  else if (b.duree_minutes < LIMITS.dureeMin || b.duree_minutes > LIMITS.dureeMax)
+    errors.duree_minutes = `La durée doit être comprise entre ${LIMITS.dureeMin} et ${LIMITS.dureeMax} minutes.`;
+  else duree = b.duree_minutes;
+
+  // place
+  let lieu: LieuPayload = { type: 'autre', lieu_id: null, commune_insee: null };
+  if (!isObject(b.lieu)) errors.lieu = "Indiquez le lieu de l'activité : lieu d'activité, autre lieu, à domicile ou à distance.";
+  else if (typeof b.lieu.type !== 'string' || !(LIEU_TYPES.values as string[]).includes(b.lieu.type))
+    errors['lieu.type'] = `Type de lieu inconnu ${quoted(b.lieu.type)}. Codes possibles : ${LIEU_TYPES.values.join(', ')}.`;
+  else if (b.lieu.type === 'lieu_activite') {
+    const found = isUuid(b.lieu.lieu_id) ? ctx.lieux.find((l) => l.id === (b.lieu as { lieu_id: string }).lieu_id.toLowerCase()) : undefined;
+    if (!isUuid(b.lieu.lieu_id)) errors['lieu.lieu_id'] = "Choisissez un de vos lieux d'activité (lieu_id : un UUID).";
+    else if (!found) errors['lieu.lieu_id'] = "Ce lieu ne fait pas partie de vos lieux d'activité.";
+    else lieu = { type: 'lieu_activite', lieu_id: found.id, commune_insee: found.communeInsee };
+  } else {
+    const insee = b.lieu.commune_insee;
+    if (absent(insee) || insee === '')
+      errors['lieu.commune_insee'] = "Indiquez la commune (code INSEE) : un lieu autre qu'un lieu d'activité en demande une.";
+    else if (typeof insee !== 'string' || !ctx.communeExists(insee)) errors['lieu.commune_insee'] = `Commune inconnue : code INSEE ${quoted(insee)}.`;
+    else lieu = { type: b.lieu.type as LieuType, lieu_id: null, commune_insee: insee.toUpperCase() };
+  }
+
+  // themes
+  let thematiques: string[] = [];
+  if (absent(b.thematiques) || (Array.isArray(b.thematiques) && b.thematiques.length === 0))
+    errors.thematiques = 'Choisissez au moins une thématique.';
+  else thematiques = codeList(errors, 'thematiques', b.thematiques, THEMATIQUES.values, 'Thématiques');
+  const withDemarches = thematiques.includes(DEMARCHES);
+  const demarches = codeList(errors, 'thematiques_demarches', b.thematiques_demarches, THEMATIQUES_DEMARCHES.values, 'Démarches administratives');
+  if (demarches.length && !withDemarches && !errors.thematiques)
+    errors.thematiques_demarches = "Les démarches administratives se précisent seulement avec la thématique « Aide aux démarches administratives ».";
+  const nomDemarche = text(errors, 'nom_demarche', b.nom_demarche, LIMITS.nomDemarche, 'Le nom de la démarche');
+  if (nomDemarche && !withDemarches && !errors.thematiques)
+    errors.nom_demarche = "Le nom de la démarche se précise seulement avec la thématique « Aide aux démarches administratives ».";
+
+  // equipment, autonomy, orientation
+  const materiel = codeList(errors, 'materiel', b.materiel, MATERIEL.values, 'Matériel utilisé');
+  if (materiel.includes('aucun') && materiel.length > 1) errors.materiel = '« Aucun matériel » ne se combine pas avec un autre matériel.';
+  const autonomie = code(errors, 'autonomie', b.autonomie, AUTONOMIE.values, 'Autonomie');
+  if (autonomie && type && type !== 'individuel') errors.autonomie = "L'autonomie se renseigne seulement pour un accompagnement individuel.";
+  const orientation = code(errors, 'orientation', b.orientation, ORIENTATIONS.values, 'Orientation');
+
+  // beneficiary
+  let beneficiaireId: string | null = null;
+  if (!absent(b.beneficiaire_id) && b.beneficiaire_id !== '') {
+    if (!isUuid(b.beneficiaire_id)) errors.beneficiaire_id = "Le bénéficiaire (beneficiaire_id) doit être l'UUID d'un de vos bénéficiaires suivis.";
+    else if (type === 'collectif')
+      errors.beneficiaire_id = "Un atelier collectif se décrit par des effectifs anonymes, sans bénéficiaire suivi.";
+    else beneficiaireId = b.beneficiaire_id.toLowerCase();
+  }
+
+  const notes = text(errors, 'notes', b.notes, LIMITS.notes, 'Les notes');
+
+  // workshop
+  let titre: string | null = null;
+  let niveau: string | null = null;
+  let participants: Participants | null = null;
+  if (type === 'collectif') {
+    titre = text(errors, 'titre_atelier', b.titre_atelier, LIMITS.titreAtelier, "Le titre de l'atelier");
+    if (!titre && !errors.titre_atelier) errors.titre_atelier = "Indiquez le titre de l'atelier.";
+    niveau = code(errors, 'niveau_atelier', b.niveau_atelier, NIVEAUX_ATELIER.values, "Niveau de l'atelier");
+    const p = b.participants;
+    if (!isObject(p)) errors.participants = 'Indiquez le nombre de participants (participants.total).';
+    else {
+      let total: number | null = null;
+      if (!isInt(p.total) || p.total < 1 || p.total > LIMITS.participantsMax)
+        errors['participants.total'] = `Le nombre total de participants doit être un entier entre 1 et ${LIMITS.participantsMax}.`;
+      else total = p.total;
+      let deja = 0;
+      if (!absent(p.deja_accompagnes)) {
+        if (!isInt(p.deja_accompagnes) || p.deja_accompagnes < 0)
+          errors['participants.deja_accompagnes'] = 'Le nombre de participants déjà accompagnés doit être un entier positif ou nul.';
+        else if (total !== null && p.deja_accompagnes > total)
+          errors['participants.deja_accompagnes'] = `Les participants déjà accompagnés (${p.deja_accompagnes}) dépassent le total (${total}).`;
+        else deja = p.deja_accompagnes;
+      }
+      const genres = breakdown(errors, 'participants.genres', p.genres, GENRES.values, total, 'Genres');
+      const ages = breakdown(errors, 'participants.tranches_age', p.tranches_age, TRANCHES_AGE.values, total, "Tranches d'âge");
+      const statuts = breakdown(errors, 'participants.statuts', p.statuts, STATUTS.values, total, 'Statuts');
+      if (total !== null) participants = { total, deja_accompagnes: deja, genres, tranches_age: ages, statuts };
+    }
+  } else if (type) {
+    if (!absent(b.titre_atelier) && b.titre_atelier !== '') errors.titre_atelier = "Le titre se renseigne seulement pour un atelier collectif.";
+    if (!absent(b.niveau_atelier) && b.niveau_atelier !== '') errors.niveau_atelier = 'Le niveau se renseigne seulement pour un atelier collectif.';
+    if (!absent(b.participants)) errors.participants = 'Les effectifs se renseignent seulement pour un atelier collectif.';
+  }
+
+  if (Object.keys(errors).length > 0 || !type) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      id,
+      type,
+      date,
+      duree_minutes: duree,
+      lieu,
+      thematiques,
+      thematiques_demarches: withDemarches ? demarches : [],
+      nom_demarche: withDemarches ? nomDemarche : null,
+      materiel,
+      autonomie,
+      orientation,
+      beneficiaire_id: beneficiaireId,
+      notes,
+      titre_atelier: titre,
+      niveau_atelier: niveau,
+      participants,
+    },
+  };
+}
+
+/** Accompaniments counted nationally: one per participant for a workshop, one otherwise (domain §3). */
+export function accompagnementsOf(a: Pick<ActivitePayload, 'type' | 'participants'>): number {
+  return a.type === 'collectif' ? (a.participants?.total ?? 0) : 1;
+}
+
+/** Turns the entry form's fields (strings, repeated checkboxes) into an API payload, unvalidated. */
+export function formToPayload(f: Record<string, string | string[] | undefined>): Record<string, unknown> {
+  const one = (k: string) => {
+    const v = f[k];
+    return (Array.isArray(v) ? v[v.length - 1] : v)?.trim() ?? '';
+  };
+  const many = (k: string) => {
+    const v = f[k];
+    return (Array.isArray(v) ? v : v ? [v] : []).map((x) => x.trim()).filter(Boolean);
+  };
+  const num = (s: string): unknown => (s === '' ? undefined : /^-?\d+$/.test(s) ? Number(s) : s);
+  const orNull = (s: string) => (s === '' ? null : s);
+  const type = one('type');
+  const duree = one('duree') === 'autre' || one('duree') === '' ? one('duree_autre') : one('duree');
+  const lieuChoice = one('lieu');
+  const lieu: Record<string, unknown> = lieuChoice.startsWith('lieu_activite:')
+    ? { type: 'lieu_activite', lieu_id: lieuChoice.slice('lieu_activite:'.length) }
+    : { type: lieuChoice || undefined, commune_insee: orNull(one('commune_insee')) };
+  const payload: Record<string, unknown> = {
+    id: one('id'),
+    type: orNull(type),
+    date: one('date'),
+    duree_minutes: num(duree),
+    lieu,
+    thematiques: many('thematiques'),
+    thematiques_demarches: many('thematiques_demarches'),
+    nom_demarche: orNull(one('nom_demarche')),
+    materiel: many('materiel'),
+    autonomie: type === 'individuel' ? orNull(one('autonomie')) : null,
+    orientation: orNull(one('orientation')),
+    beneficiaire_id: type === 'collectif' ? null : orNull(one('beneficiaire_id')),
+    notes: orNull(one('notes')),
+  };
+  if (type === 'collectif') {
+    const counts = (prefix: string, codes: readonly string[]) => {
+      const out: Record<string, unknown> = {};
+      for (const c of codes) {
+        const v = one(`${prefix}_${c}`);
+        if (v !== '') out[c] = num(v);
+      }
+      return out;
+    };
+    payload.titre_atelier = orNull(one('titre_atelier'));
+    payload.niveau_atelier = orNull(one('niveau_atelier'));
+    payload.participants = {
+      total: num(one('participants_total')),
+      deja_accompagnes: num(one('participants_deja_accompagnes')),
+      genres: counts('genre', GENRES.values.filter((c) => c !== 'non_communique')),
+      tranches_age: counts('age', TRANCHES_AGE.values.filter((c) => c !== 'non_communique')),
+      statuts: counts('statut', STATUTS.values.filter((c) => c !== 'non_communique')),
+    };
+  }
+  return payload;
+}
+
+/** Maps API field names of errors to form field names (for messages next to the fields). */
+export function formFieldOf(apiField: string): string {
+  const map: Record<string, string> = {
+    duree_minutes: 'duree',
+    lieu: 'lieu',
+    'lieu.type': 'lieu',
+    'lieu.lieu_id': 'lieu',
+    'lieu.commune_insee': 'commune_insee',
+    'participants.total': 'participants_total',
+    participants: 'participants_total',
+    'participants.deja_accompagnes': 'participants_deja_accompagnes',
+    'participants.genres': 'genres',
+    'participants.tranches_age': 'tranches_age',
+    'participants.statuts': 'statuts',
+  };
+  return map[apiField] ?? apiField;
+}

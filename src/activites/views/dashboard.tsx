@@ -1,0 +1,37 @@
+import type { Db } from '../../platform/db.js';
+import type { Principal } from '../../platform/access.js';
+import { Stat } from '../../accueil/views/dashboards.js';
+import { countsForConseiller, countsForStructures, type ActiviteCounts } from '../activites.js';
+import { countBeneficiaires } from '../beneficiaires.js';
+
+export interface ActivitesFigures {
+  role: 'structure' | 'conseiller' | 'coordinateur';
+  mine: ActiviteCounts | null;
+  beneficiaires: number | null;
+  structure: ActiviteCounts | null;
+}
+
+/** Dashboard figures, computed from the records (never stored counters): they cannot drift. */
+export async function activitesFigures(db: Db, user: Principal, role: ActivitesFigures['role'], structureIds: string[]): Promise<ActivitesFigures> {
+  const own = role !== 'structure';
+  const [mine, beneficiaires, structure] = await Promise.all([
+    own ? countsForConseiller(db, user.id) : null,
+    own ? countBeneficiaires(db, user.id) : null,
+    role !== 'conseiller' ? countsForStructures(db, structureIds) : null,
+  ]);
+  return { role, mine, beneficiaires, structure };
+}
+
+/** The activity tiles of the structure / conseiller / coordinateur dashboards. */
+export function ActivitesStats({ f }: { f: ActivitesFigures }) {
+  return (
+    <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+      {f.mine ? <Stat label="Mes activités" value={f.mine.activites} href="/activites" /> : null}
+      {f.mine ? <Stat label="Mes accompagnements" value={f.mine.accompagnements} href="/activites" /> : null}
+      {f.mine ? <Stat label="Activités ce mois-ci" value={f.mine.activitesDuMois} href="/activites/nouvelle" /> : null}
+      {f.beneficiaires !== null ? <Stat label="Bénéficiaires suivis" value={f.beneficiaires} href="/beneficiaires" /> : null}
+      {f.structure ? <Stat label="Activités de la structure" value={f.structure.activites} href="/activites/structure" /> : null}
+      {f.structure ? <Stat label="Accompagnements de la structure" value={f.structure.accompagnements} href="/activites/structure" /> : null}
+    </div>
+  );
+}

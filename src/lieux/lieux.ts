@@ -1,0 +1,286 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../platform/db.js';
+import { hasRole, type Principal } from '../platform/access.js';
+import { recordAudit, type Actor } from '../audit/audit.js';
+import { distanceKm, normaliseName } from '../territoires/territoires.js';
+import { userNames } from '../comptes/users.js';
+import { lieux, lieuxConseillers } from './schema.js';
+import { FIELDS, toRecord, type Field, type LieuV1 } from './standard.js';
+
+export type LieuRow = typeof lieux.$inferSelect;
+type LieuInsert = typeof lieux.$inferInsert;
+
+/** Standard field → table column (property of the Drizzle table). */
+export const COLUMN: Record<Exclude<Field, 'id'>, keyof LieuRow> = {
+  pivot: 'pivot',
+  nom: 'nom',
+  commune: 'commune',
+  code_postal: 'codePostal',
+  code_insee: 'codeInsee',
+  adresse: 'adresse',
+  complement_adresse: 'complementAdresse',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  typologie: 'typologie',
+  telephone: 'telephone',
+  courriels: 'courriels',
+  site_web: 'siteWeb',
+  horaires: 'horaires',
+  presentation_resume: 'presentationResume',
+  presentation_detail: 'presentationDetail',
+  source: 'source',
+  itinerance: 'itinerance',
+  structure_parente: 'structureParente',
+  date_maj: 'dateMaj',
+  services: 'services',
+  publics_specifiquement_adresses: 'publicsSpecifiquementAdresses',
+  prise_en_charge_specifique: 'priseEnChargeSpecifique',
+  frais_a_charge: 'fraisACharge',
+  dispositif_programmes_nationaux: 'dispositifProgrammesNationaux',
+  formations_labels: 'formationsLabels',
+  autres_formations_labels: 'autresFormationsLabels',
+  modalites_acces: 'modalitesAcces',
+  modalites_accompagnement: 'modalitesAccompagnement',
+  fiche_acces_libre: 'ficheAccesLibre',
+  prise_rdv: 'priseRdv',
+};
+
+/** The place in the standard; its `id` is ours (stable, unique across sources). */
+export function toV1(row: LieuRow): LieuV1 {
+  const out: Record<string, unknown> = { id: row.id };
+  for (const f of FIELDS) if (f !== 'id') out[f] = row[COLUMN[f]];
+  return out as unknown as LieuV1;
+}
+
+export function columnsOf(v: LieuV1): Omit<LieuInsert, 'origine' | 'origineId' | 'empreinte'> {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) if (f !== 'id') out[COLUMN[f]] = v[f];
+  return out as Omit<LieuInsert, 'origine' | 'origineId' | 'empreinte'>;
+}
+
+/** sha256 of the standard record (without its id) and the platform fields that an import sets. */
+export function empreinte(v: LieuV1, extra: Record<string, unknown> = {}): string {
+  const rec: Record<string, unknown> = { ...toRecord(v), ...extra };
+  delete rec.id;
+  return createHash('sha256').update(JSON.stringify(rec)).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change notification: the search engines of this process rebuild after a write.
+
+const changes = new EventEmitter();
+changes.setMaxListeners(0);
+export function notifyLieuxChanged(db: Db): void {
+  changes.emit('change', db);
+}
+export function onLieuxChanged(listener: (db: Db) => void): () => void {
+  changes.on('change', listener);
+  return () => changes.off('change', listener);
+}
+
+/** Cheap signature of the table (indexed max + count) for instances that poll for others' writes. */
+export async function lieuxSignature(db: Db): Promise<string> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int`, max: sql<string>`max(${lieux.updatedAt})::text` }).from(lieux);
+  return `${r?.n ?? 0}|${r?.max ?? ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** The places where a conseiller works (their permanences), for their activity reports. */
+export async function lieuxDuConseiller(db: Db, userId: string): Promise<{ id: string; nom: string; communeInsee: string | null }[]> {
+  return db
+    .select({ id: lieux.id, nom: lieux.nom, communeInsee: lieux.codeInsee })
+    .from(lieuxConseillers)
+    .innerJoin(lieux, eq(lieux.id, lieuxConseillers.lieuId))
+    .where(eq(lieuxConseillers.userId, userId))
+    .orderBy(lieux.nom);
+}
+
+export async function getLieu(db: Db, id: string): Promise<LieuRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [l] = await db.select().from(lieux).where(eq(lieux.id, id)).limit(1);
+  return l;
+}
+
+export interface Permanence {
+  userId: string;
+  creneaux: string[];
+}
+
+export interface ConseillerPresent extends Permanence {
+  prenom: string;
+  nom: string;
+}
+
+export async function permanencesOf(db: Db, lieuId: string): Promise<ConseillerPresent[]> {
+  const rows = await db.select().from(lieuxConseillers).where(eq(lieuxConseillers.lieuId, lieuId));
+  const names = await userNames(db, rows.map((r) => r.userId));
+  return rows
+    .map((r) => ({ userId: r.userId, creneaux: r.creneaux, prenom: names.get(r.userId)?.firstName ?? '', nom: names.get(r.userId)?.lastName ?? '' }))
+    .sort((a, b) => a.nom.localeCompare(b.nom, 'fr'));
+}
+
+/** The resource `can(user, 'lieux:gerer', …)` judges. */
+export async function lieuResource(db: Db, l: LieuRow): Promise<{ kind: 'lieu'; structureId: string | null; conseillerIds: string[] }> {
+  const rows = await db.select({ userId: lieuxConseillers.userId }).from(lieuxConseillers).where(eq(lieuxConseillers.lieuId, l.id));
+  return { kind: 'lieu', structureId: l.structureId, conseillerIds: rows.map((r) => r.userId) };
+}
+
+/** Places a user may manage: all (admin), their structures' (managers), those they work at (conseillers). */
+export function gestionCondition(db: Db, user: Principal): SQL {
+  if (hasRole(user, 'admin')) return sql`true`;
+  const parts: SQL[] = [];
+  const structureIds = user.roles.filter((g) => g.role === 'structure' && g.structureId).map((g) => g.structureId!);
+  if (structureIds.length) parts.push(inArray(lieux.structureId, structureIds));
+  if (hasRole(user, 'conseiller')) {
+    parts.push(sql`${lieux.id} in (select ${lieuxConseillers.lieuId} from ${lieuxConseillers} where ${lieuxConseillers.userId} = ${user.id})`);
+  }
+  return parts.length ? or(...parts)! : sql`false`;
+}
+
+export async function listLieuxGestion(db: Db, user: Principal, f: { q?: string; limit: number; offset: number }): Promise<{ rows: LieuRow[]; total: number }> {
+  const conds: SQL[] = [gestionCondition(db, user)];
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+    conds.push(or(ilike(lieux.nom, like), ilike(lieux.commune, like), ilike(lieux.codePostal, like), ilike(lieux.pivot, like))!);
+  }
+  const where = and(...conds);
+  const rows = await db.select().from(lieux).where(where).orderBy(asc(lieux.nom), asc(lieux.id)).limit(f.limit).offset(f.offset);
+  const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(lieux).where(where);
+  return { rows, total: c?.n ?? 0 };
+}
+
+/** Every public place (the search index, the exports). */
+export async function publicLieux(db: Db): Promise<LieuRow[]> {
+  return db.select().from(lieux).where(eq(lieux.public, true)).orderBy(asc(lieux.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duplicates
+
+function similarNames(a: string, b: string): boolean {
+  const x = normaliseName(a);
+  const y = normaliseName(b);
+  if (!x || !y) return false;
+  if (x === y || x.includes(y) || y.includes(x)) return true;
+  const words = (s: string) => new Set(s.split(' ').filter((w) => w.length > 2));
+  const wx = words(x);
+  const wy = words(y);
+  const common = [...wx].filter((w) => wy.has(w)).length;
+  return common > 0 && common / Math.min(wx.size, wy.size) >= 0.5;
+}
+
+const addressKey = (s: string) => normaliseName(s).replace(/\b(bis|ter)\b/g, '').replace(/\s+/g, ' ').trim();
+
+/**
+ * Places that look like the same one: same SIRET (pivot) and address, or within 30 m with a similar name.
+ * The 00000000000000 pivot (unknown) never matches by itself.
+ */
+export async function doublonsPossibles(db: Db, v: Pick<LieuV1, 'pivot' | 'adresse' | 'code_postal' | 'nom' | 'latitude' | 'longitude'>, excludeId?: string): Promise<LieuRow[]> {
+  const found = new Map<string, LieuRow>();
+  if (v.pivot && !/^0+$/.test(v.pivot)) {
+    const same = await db.select().from(lieux).where(and(eq(lieux.pivot, v.pivot), eq(lieux.codePostal, v.code_postal))).limit(50);
+    for (const l of same) if (addressKey(l.adresse) === addressKey(v.adresse)) found.set(l.id, l);
+  }
+  if (v.latitude !== null && v.longitude !== null) {
+    const dLat = 0.03 / 111;
+    const dLng = 0.03 / (111 * Math.cos((v.latitude * Math.PI) / 180));
+    const near = await db
+      .select()
+      .from(lieux)
+      .where(sql`${lieux.latitude} between ${v.latitude - dLat} and ${v.latitude + dLat} and ${lieux.longitude} between ${v.longitude - dLng} and ${v.longitude + dLng}`)
+      .limit(50);
+    for (const l of near) {
+      if (l.latitude === null || l.longitude === null) continue;
+      if (distanceKm({ lat: v.latitude, lng: v.longitude }, { lat: l.latitude, lng: l.longitude }) <= 0.03 && similarNames(l.nom, v.nom)) found.set(l.id, l);
+    }
+  }
+  if (excludeId) found.delete(excludeId);
+  return [...found.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing (from the form, the demo)
+
+export interface LieuInput {
+  v: LieuV1;
+  structureId: string | null;
+  public: boolean;
+  permanences: Permanence[];
+}
+
+export const ORIGINE_PLATEFORME = 'plateforme';
+
+async function setPermanences(tx: Db, lieuId: string, permanences: Permanence[]): Promise<void> {
+  await tx.delete(lieuxConseillers).where(eq(lieuxConseillers.lieuId, lieuId));
+  const kept = permanences.filter((p, i, all) => all.findIndex((q) => q.userId === p.userId) === i);
+  if (kept.length) await tx.insert(lieuxConseillers).values(kept.map((p) => ({ lieuId, userId: p.userId, creneaux: p.creneaux })));
+}
+
+export async function createLieu(db: Db, actor: Actor, input: LieuInput, opts: { demo?: boolean } = {}): Promise<LieuRow> {
+  const id = randomUUID();
+  const l = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(lieux)
+      .values({
+        id,
+        ...columnsOf(input.v),
+        structureId: input.structureId,
+        public: input.public,
+        origine: ORIGINE_PLATEFORME,
+        origineId: id,
+        empreinte: empreinte(input.v, { structureId: input.structureId, public: input.public }),
+        demo: opts.demo ?? false,
+      })
+      .returning();
+    if (!row) throw new Error('insert failed');
+    await setPermanences(tx, row.id, input.permanences);
+    await recordAudit(tx, actor, {
+      action: 'lieu.cree',
+      objectType: 'lieu',
+      objectId: row.id,
+      summary: `Lieu « ${row.nom} » créé (${row.codePostal} ${row.commune})`,
+      after: { ...toRecord(input.v), structureId: input.structureId, public: input.public, permanences: input.permanences },
+    });
+    return row;
+  });
+  notifyLieuxChanged(db);
+  return l;
+}
+
+export async function updateLieu(db: Db, actor: Actor, id: string, input: LieuInput): Promise<LieuRow> {
+  const l = await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(lieux).where(eq(lieux.id, id)).for('update');
+    if (!before) throw new Error('lieu introuvable');
+    const cols = columnsOf(input.v);
+    const [after] = await tx
+      .update(lieux)
+      .set({ ...cols, structureId: input.structureId, public: input.public, empreinte: empreinte(input.v, { structureId: input.structureId, public: input.public }), updatedAt: new Date() })
+      .where(eq(lieux.id, id))
+      .returning();
+    await setPermanences(tx, id, input.permanences);
+    const changed = (Object.keys(cols) as (keyof typeof cols)[]).filter((k) => JSON.stringify(before[k as keyof LieuRow]) !== JSON.stringify(cols[k]));
+    if (before.public !== input.public) changed.push('public' as never);
+    if (before.structureId !== input.structureId) changed.push('structureId' as never);
+    await recordAudit(tx, actor, {
+      action: 'lieu.modifie',
+      objectType: 'lieu',
+      objectId: id,
+      summary: `Lieu « ${after!.nom} » modifié (${changed.join(', ') || 'permanences'})`,
+      before: Object.fromEntries(changed.map((k) => [k, before[k as keyof LieuRow]])),
+      after: Object.fromEntries(changed.map((k) => [k, (after as Record<string, unknown>)[k]])),
+    });
+    return after!;
+  });
+  notifyLieuxChanged(db);
+  return l;
+}
+
+/** Removes the demo places (demo reset); real places are untouched. */
+export async function deleteDemoLieux(db: Db): Promise<void> {
+  await db.delete(lieux).where(eq(lieux.demo, true));
+  notifyLieuxChanged(db);
+}
