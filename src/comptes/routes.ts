@@ -81,6 +81,9 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/deconnexion', { config: { access: 'authentifie' } }, async (request, reply) => {
     if (request.sessionKey) await destroySession(db, request.sessionKey);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // On a shared device, nothing of this person stays in the browser: cached pages, the offline
+    // queue (IndexedDB) and the service worker's cache are wiped (the queue syncs while online).
+    reply.header('clear-site-data', '"cache", "storage"');
     return reply.flash('Vous êtes déconnecté.').redirect('/', 303);
   });
 

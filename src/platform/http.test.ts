@@ -46,6 +46,24 @@ describe('HTTP platform', () => {
     expect(res.body).toContain('trop volumineux');
   });
 
+  it('refuses U+0000 in a query or a body with a 400, never a 500', async () => {
+    const api = await t.app.inject({ url: '/api/v1/communes?q=me%00tz' });
+    expect(api.statusCode).toBe(400);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    const c = new TestClient(t.app);
+    await c.get('/connexion');
+    const form = await c.post('/connexion', { email: 'a\u0000@b.fr', password: 'x' });
+    expect(form.statusCode).toBe(400);
+    expect(form.body).toContain('caractère invalide');
+  });
+
+  it('clears the browser storage of a person who logs out (shared devices)', async () => {
+    const c = new TestClient(t.app);
+    await c.login('conseiller@demo.test');
+    const out = await c.post('/deconnexion');
+    expect(out.headers['clear-site-data']).toBe('"cache", "storage"');
+  });
+
   it('validates the commune lookup parameter with a problem naming it', async () => {
     const bad = await t.app.inject({ url: '/api/v1/communes?q=a' });
     expect(bad.statusCode).toBe(400);

@@ -235,6 +235,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     }
   });
 
+  // PostgreSQL text cannot hold U+0000: refuse it once, here, rather than fail deep in a query.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!/%00|\u0000/.test(request.url) && !hasNul(request.body)) return;
+    const message = 'La requête contient un caractère invalide (U+0000) : retirez-le et réessayez.';
+    if (!wantsHtml(request)) return reply.problem(400, 'Caractère invalide', message);
+    return reply.html(ErrorPage({ ctx: request.ctx(), status: 400, title: 'Requête invalide', message }), 400);
+  });
+
   // The central access check, then CSRF for every state-changing request made with a cookie.
   app.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config?.access;
@@ -309,6 +317,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   });
 
   return app;
+}
+
+/** Whether a string, or any string or key inside an object or array, contains U+0000. */
+export function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
+  if (Buffer.isBuffer(value)) return false;
+  return Object.entries(value as Record<string, unknown>).some(([k, v]) => k.includes('\u0000') || hasNul(v, depth + 1));
 }
 
 export function forbidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
