@@ -2,8 +2,8 @@ import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
-import { sessions } from './schema.js';
-import { loadPrincipal } from './users.js';
+import { sessions, users } from './schema.js';
+import { principalOf, rolesColumn } from './users.js';
 
 /** A session ends after 12 hours without activity, and after 7 days in any case. */
 export const SESSION_IDLE_MS = 12 * 3600_000;
@@ -31,21 +31,21 @@ export async function createSession(
 export async function resolveSession(db: Db, cookie: string): Promise<{ user: Principal; sessionKey: string } | null> {
   const key = sha256(cookie);
   const now = new Date();
+  // One round trip: the session, its user and the user's roles.
   const [s] = await db
-    .select()
+    .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, user: users, roles: rolesColumn })
     .from(sessions)
-    .where(and(eq(sessions.idHash, key), gt(sessions.expiresAt, now)))
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, key), gt(sessions.expiresAt, now), eq(users.active, true)))
     .limit(1);
   if (!s || now.getTime() - s.createdAt.getTime() > SESSION_MAX_MS) return null;
-  const user = await loadPrincipal(db, s.userId);
-  if (!user) return null;
   if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db
       .update(sessions)
       .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) })
       .where(eq(sessions.idHash, key));
   }
-  return { user, sessionKey: key };
+  return { user: principalOf(s.user, s.roles), sessionKey: key };
 }
 
 export async function destroySession(db: Db, key: string): Promise<void> {

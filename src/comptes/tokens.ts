@@ -3,8 +3,8 @@ import type { Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
-import { apiTokens } from './schema.js';
-import { loadPrincipal } from './users.js';
+import { apiTokens, users } from './schema.js';
+import { principalOf, rolesColumn } from './users.js';
 
 export const TOKEN_PREFIX = 'cn_';
 export const MAX_TOKEN_NAME = 100;
@@ -32,19 +32,19 @@ export async function createApiToken(db: Db, actor: Actor, userId: string, name:
 
 export async function resolveBearer(db: Db, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
+  // One round trip: the token, its user and the user's roles.
   const [row] = await db
-    .select()
+    .select({ id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users, roles: rolesColumn })
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
     .limit(1);
   if (!row) return null;
-  const user = await loadPrincipal(db, row.userId);
-  if (!user) return null;
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
   }
-  return user;
+  return principalOf(row.user, row.roles);
 }
 
 export async function listTokens(db: Db, userId: string): Promise<ApiToken[]> {

@@ -49,6 +49,15 @@ export function toPrincipal(u: User, roles: RoleGrant[]): Principal {
   return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, roles };
 }
 
+/** A user's role grants as one JSON column, for queries that load a user and their roles in one round trip. */
+export const rolesColumn = sql<RoleGrant[]>`coalesce((
+  select json_agg(json_build_object('role', r.role, 'departement', r.departement, 'structureId', r.structure_id) order by r.created_at)
+  from role_assignments r where r.user_id = ${users.id}), '[]'::json)`;
+
+export function principalOf(u: User, roles: RoleGrant[]): Principal {
+  return toPrincipal(u, roles.filter((g) => (ROLES as readonly string[]).includes(g.role)));
+}
+
 /** The signed-in identity of an active user, or null. */
 export async function loadPrincipal(db: Db, userId: string): Promise<Principal | null> {
   const u = await findUserById(db, userId);
