@@ -36,15 +36,6 @@ export async function findUserById(db: Db, id: string): Promise<User | undefined
   return u;
 }
 
-export async function grantsOf(db: Db, userId: string): Promise<RoleGrant[]> {
-  const rows = await db
-    .select({ role: roleAssignments.role, departement: roleAssignments.departement, structureId: roleAssignments.structureId })
-    .from(roleAssignments)
-    .where(eq(roleAssignments.userId, userId))
-    .orderBy(asc(roleAssignments.createdAt));
-  return rows.filter((r): r is RoleGrant => (ROLES as readonly string[]).includes(r.role));
-}
-
 export function toPrincipal(u: User, roles: RoleGrant[]): Principal {
   return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, roles };
 }
@@ -56,13 +47,6 @@ export const rolesColumn = sql<RoleGrant[]>`coalesce((
 
 export function principalOf(u: User, roles: RoleGrant[]): Principal {
   return toPrincipal(u, roles.filter((g) => (ROLES as readonly string[]).includes(g.role)));
-}
-
-/** The signed-in identity of an active user, or null. */
-export async function loadPrincipal(db: Db, userId: string): Promise<Principal | null> {
-  const u = await findUserById(db, userId);
-  if (!u || !u.active) return null;
-  return toPrincipal(u, await grantsOf(db, u.id));
 }
 
 export interface NewUser {
