@@ -1,7 +1,10 @@
 /*
  * The offline queue of activity entries, shared by the page island (activites-saisie.js) and the
  * service worker (activites-sw.js): a classic script that defines self.CnFileActivites.
- * Entries: { id, payload (API shape, id = client UUID), statut: 'en_attente' | 'rejetee', raisons, csrf }.
+ * Entries: { id, payload (API shape, id = client UUID), statut: 'en_attente' | 'rejetee', raisons, csrf,
+ * utilisateur }. `utilisateur` is the id of the signed-in user whose form queued the entry (the form's
+ * data-utilisateur / hidden _utilisateur field): on a shared device, an entry is only ever shown, offered
+ * back or sent by a page of that same user (see mine()); other users' entries stay untouched.
  */
 (function () {
   var DB_NAME = 'cn-activites';
@@ -126,11 +129,23 @@
       });
     },
     payloadOf: payloadOf,
+    /** The entries of one user (none without a user id: an entry of unknown owner is never sent). */
+    mine: function (utilisateur) {
+      return api.all().then(function (entries) {
+        return utilisateur
+          ? entries.filter(function (e) {
+              return e.utilisateur === utilisateur;
+            })
+          : [];
+      });
+    },
     /**
      * Queues the entry of a form. Its id is the form's (so that a post that did reach the server is
      * not duplicated when replayed), unless that id already waits in the queue: then a new UUID.
      */
-    queueForm: function (fd) {
+    queueForm: function (fd, utilisateur) {
+      var owner = (utilisateur || fd.get('_utilisateur') || '').toString();
+      if (!owner) return Promise.reject(new Error('utilisateur inconnu'));
       var payload = payloadOf(fd);
       return api.all().then(function (entries) {
         if (
@@ -139,7 +154,7 @@
           })
         )
           payload.id = self.crypto.randomUUID();
-        var entry = { id: payload.id, payload: payload, statut: 'en_attente', csrf: (fd.get('_csrf') || '').toString(), saisieLe: new Date().toISOString() };
+        var entry = { id: payload.id, payload: payload, statut: 'en_attente', csrf: (fd.get('_csrf') || '').toString(), utilisateur: owner, saisieLe: new Date().toISOString() };
         return api.put(entry).then(function () {
           return entry;
         });

@@ -6,9 +6,13 @@
  *   service worker does the same when a post fails on a network that claims to be up), then sent to
  *   POST /api/v1/activites when the network returns. The server stores by that UUID: a replay never
  *   duplicates. A refused entry stays here, shown with the server's reasons, until removed.
+ * - Shared devices: every queued entry carries the id of the user who saved it; this page shows,
+ *   offers back and sends only the entries of its own user (data-utilisateur, rendered by the
+ *   server for the signed-in user). Another user's entries stay in the queue, untouched.
  */
 const form = document.getElementById('form-activite');
 const panel = document.getElementById('file-attente');
+const owner = (form && form.dataset.utilisateur) || (panel && panel.dataset.utilisateur) || '';
 
 // ---------------------------------------------------------------------------------------------
 // Fields that apply to one type only
@@ -44,7 +48,7 @@ if (form) {
 // The queue (IndexedDB), shared with the service worker: /static/activites-file.js
 
 const F = self.CnFileActivites;
-const queueAll = () => F.all();
+const queueAll = () => F.mine(owner);
 const queuePut = (entry) => F.put(entry);
 const queueDelete = (id) => F.remove(id);
 
@@ -161,7 +165,7 @@ function csrfToken() {
 
 let syncing = false;
 async function sync() {
-  if (syncing || !navigator.onLine) return;
+  if (syncing || !navigator.onLine || !owner) return;
   syncing = true;
   let sent = 0;
   try {
@@ -173,7 +177,13 @@ async function sync() {
         res = await fetch('/api/v1/activites', {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfToken() || entry.csrf || '' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'x-csrf-token': csrfToken() || entry.csrf || '',
+            // the server refuses (403) when the session is now another user's (another tab signed in)
+            'x-cn-utilisateur': owner,
+          },
           body: JSON.stringify(entry.payload),
         });
       } catch {
@@ -207,7 +217,7 @@ if (F && form && form.dataset.offline === 'oui' && 'indexedDB' in window && wind
     if (navigator.onLine) return; // online: the ordinary form post, validated and answered by the server
     event.preventDefault();
     try {
-      await F.queueForm(new FormData(form));
+      await F.queueForm(new FormData(form), owner);
       // the next entry gets its own identifier
       const idField = form.elements.namedItem('id');
       if (idField) idField.value = crypto.randomUUID();

@@ -11,9 +11,9 @@ import { getStructure } from '../structures/structures.js';
 import { commune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { trancheAge, trancheDuree } from './codes.js';
-import { parisDate, type Clock } from './dates.js';
+import { isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getLieuxPort, type LieuActivite } from './ports.js';
-import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
+import { accompagnementsOf, isUuid, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
 
 export type ActiviteRow = typeof activites.$inferSelect;
 
@@ -81,11 +81,23 @@ export class ActiviteInvalid extends Error {
 
 export class ActiviteConflict extends Error {}
 
-/** Validates against the rules and the conseiller's own data (their beneficiary). */
-export async function checkActivite(db: Db, profile: ConseillerProfile, input: unknown, clock: Clock): Promise<ActivitePayload> {
+/**
+ * Validates against the rules and the conseiller's own data (their beneficiary). `storedBeneficiaireId`
+ * is the beneficiary already linked to the activity being edited: it is kept even once anonymised
+ * (erased on request or by the retention job), so that the activity stays editable; a new link must
+ * point to an active beneficiary.
+ */
+export async function checkActivite(
+  db: Db,
+  profile: ConseillerProfile,
+  input: unknown,
+  clock: Clock,
+  storedBeneficiaireId: string | null = null,
+): Promise<ActivitePayload> {
   const v = validateActivite(input, validationContext(profile, clock));
   if (!v.ok) throw new ActiviteInvalid(v.errors);
   if (v.value.beneficiaire_id) {
+    const unchanged = v.value.beneficiaire_id === storedBeneficiaireId;
     const [b] = await db
       .select({ id: beneficiaires.id })
       .from(beneficiaires)
@@ -94,7 +106,7 @@ export async function checkActivite(db: Db, profile: ConseillerProfile, input: u
           eq(beneficiaires.id, v.value.beneficiaire_id),
           eq(beneficiaires.conseillerId, profile.userId),
           isNull(beneficiaires.fusionneDans),
-          isNull(beneficiaires.anonymiseAt),
+          unchanged ? undefined : isNull(beneficiaires.anonymiseAt),
         ),
       );
     if (!b) throw new ActiviteInvalid({ beneficiaire_id: "Ce bénéficiaire n'existe pas parmi vos bénéficiaires suivis." });
@@ -177,6 +189,15 @@ export function samePayload(a: ActivitePayload, b: ActivitePayload): boolean {
   return pick(a) === pick(b);
 }
 
+/** The API names of the fields whose value differs between two versions of an activity. */
+export function changedFields(before: ActivitePayload, after: ActivitePayload): string[] {
+  const keys: (keyof ActivitePayload)[] = [
+    'type', 'date', 'duree_minutes', 'lieu', 'thematiques', 'thematiques_demarches', 'nom_demarche', 'materiel',
+    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants',
+  ];
+  return keys.filter((k) => !samePayload({ ...before, [k]: after[k] ?? null }, { ...before, [k]: before[k] ?? null }));
+}
+
 export type CreateResult = { created: true; row: ActiviteRow } | { created: false; row: ActiviteRow };
 
 /**
@@ -212,7 +233,7 @@ export async function createActivite(db: Db, actor: Actor, profile: ConseillerPr
 
 /** An activity of this conseiller (not deleted), or undefined. Another conseiller's is "absent". */
 export async function getOwnActivite(db: Db, conseillerId: string, id: string): Promise<ActiviteRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [r] = await db
     .select()
     .from(activites)
@@ -240,8 +261,9 @@ export async function updateActivite(db: Db, actor: Actor, profile: ConseillerPr
       objectType: 'activite',
       objectId: v.id,
       summary: `Activité du ${v.date} modifiée`,
-      before: toPayload(before),
-      after: v,
+      // Administrators read the audit log: only the names of the changed fields, never their
+      // values (notes and titles are free text, the beneficiary is private to the conseiller).
+      after: { champs_modifies: changedFields(toPayload(before), v) },
     });
     return row!;
   });
@@ -306,8 +328,9 @@ export function encodeCursor(r: { date: string; id: string }): string {
 
 export function decodeCursor(s: unknown): Cursor | null {
   if (typeof s !== 'string') return null;
-  const m = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/i.exec(s);
-  return m ? { date: m[1]!, id: m[2]!.toLowerCase() } : null;
+  const m = /^(\d{4}-\d{2}-\d{2})_(.{36})$/.exec(s);
+  if (!m || !isCalendarDate(m[1]) || !isUuid(m[2])) return null;
+  return { date: m[1]!, id: m[2]!.toLowerCase() };
 }
 
 /** One page of a conseiller's activities, newest first: (date desc, id desc), walking the index. */

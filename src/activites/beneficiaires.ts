@@ -11,6 +11,7 @@ import { activites, beneficiaires } from './schema.js';
 import { addMonths, parisDate } from './dates.js';
 import { trancheAge } from './codes.js';
 import { toPayload } from './activites.js';
+import { isUuid } from './validation.js';
 
 export type BeneficiaireRow = typeof beneficiaires.$inferSelect;
 
@@ -165,7 +166,7 @@ export async function updateBeneficiaire(db: Db, actor: Actor, conseillerId: str
 
 /** One of the conseiller's own beneficiaries; another conseiller's is "absent". */
 export async function getOwnBeneficiaire(db: Db, conseillerId: string, id: string): Promise<BeneficiaireRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [r] = await db.select().from(beneficiaires).where(and(eq(beneficiaires.id, id.toLowerCase()), own(conseillerId)));
   return r;
 }

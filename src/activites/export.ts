@@ -94,9 +94,13 @@ export function headerLines(title: string, f: ActiviteFilter, now: Date, lieuNom
   return [[title], [`Exporté le ${exported}`], [`Filtres : ${parts.length ? parts.join(' ; ') : 'aucun (toutes les activités)'}`], []];
 }
 
-function csvCell(v: string | number): string {
+/** Leading characters a spreadsheet may read as a formula (CSV injection): = + - @, tab, carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(v: string | number): string {
   const s = String(v);
-  return /[";\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? "'" : '') + s.replace(/"/g, '""')}"` : s;
+  const formula = FORMULA_START.test(s);
+  return /[";\n\r]/.test(s) || formula ? `"${(formula ? "'" : '') + s.replace(/"/g, '""')}"` : s;
 }
 
 function csvLine(cells: (string | number)[]): string {

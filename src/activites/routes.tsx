@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type AppDeps } from '../platform/deps.js';
 import { notFound } from '../platform/http.js';
+import { ErrorPage } from '../platform/views/errors.js';
 import type { Principal } from '../platform/access.js';
 import { getStructure } from '../structures/structures.js';
 import { commune } from '../territoires/territoires.js';
@@ -103,7 +104,7 @@ function stateOfBody(body: RawBody): FormState {
   const values: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(body)) {
-    if (k === '_csrf') continue;
+    if (k === '_csrf' || k === '_utilisateur') continue;
     if (Array.isArray(v)) multi[k] = v.map(String);
     else if (typeof v === 'string') {
       values[k] = v;
@@ -181,18 +182,46 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     return { state: stateOf({ id: randomUUID(), date: today, type: 'individuel', duree_minutes: 30, lieu: { type: 'autre', lieu_id: null, commune_insee: communeInsee } }) };
   }
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, profile: ConseillerProfile, state: FormState, status = 200, extra: { errors?: Record<string, string>; editId?: string; note?: string } = {}) {
+  /**
+   * The beneficiary options of an edited activity: the active ones, plus the one already linked when
+   * it has been anonymised (shown as « Bénéficiaire anonymisé »), so that saving keeps the link.
+   */
+  async function optionsFor(userId: string, linkedId: string | null) {
+    const options = await beneficiaireOptions(userId);
+    if (linkedId && !options.some((o) => o.id === linkedId)) {
+      const b = await getOwnBeneficiaire(db, userId, linkedId);
+      if (b?.anonymiseAt && !b.fusionneDans) options.unshift({ id: b.id, label: 'Bénéficiaire anonymisé' });
+    }
+    return options;
+  }
+
+  async function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    profile: ConseillerProfile,
+    state: FormState,
+    status = 200,
+    extra: { errors?: Record<string, string>; editId?: string; note?: string; linkedBeneficiaire?: string | null } = {},
+  ) {
+    const { linkedBeneficiaire, ...rest } = extra;
+    // The signed-in user's id is rendered on the form: the offline queue ties each entry to it.
+    reply.header('x-cn-utilisateur', profile.userId);
     return reply.html(
       ActiviteFormPage({
         ctx: request.ctx(),
         state,
         lieux: profile.lieux,
-        beneficiaires: await beneficiaireOptions(profile.userId),
+        beneficiaires: await optionsFor(profile.userId, linkedBeneficiaire ?? null),
         today: parisDate(clock()),
-        ...extra,
+        utilisateur: profile.userId,
+        ...rest,
       }),
       status,
     );
+  }
+
+  function badRequestPage(request: FastifyRequest, reply: FastifyReply, message: string) {
+    return reply.html(ErrorPage({ ctx: request.ctx(), status: 400, title: 'Adresse invalide', message }), 400);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -202,7 +231,9 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const user = request.user!;
     const q = request.query as Record<string, unknown>;
     const { filter, errors } = parseFilter(q);
-    const after = decodeCursor(q.apres);
+    const after = q.apres === undefined || q.apres === '' ? null : decodeCursor(q.apres);
+    if (q.apres !== undefined && q.apres !== '' && !after)
+      errors._form = 'Le lien vers la page suivante (paramètre « apres ») est invalide : reprenez la liste depuis la première page.';
     const [rows, profile, beneficiaires, counts] = await Promise.all([
       listActivites(db, user.id, filter, after, PAGE_SIZE + 1),
       conseillerProfile(db, user),
@@ -210,6 +241,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       countsForConseiller(db, user.id, clock),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
+    reply.header('x-cn-utilisateur', user.id);
     return reply.html(
       ActivitesPage({
         ctx: request.ctx(),
@@ -221,6 +253,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
         lieux: profile.lieux,
         beneficiaires,
         counts,
+        utilisateur: user.id,
       }),
       Object.keys(errors).length ? 400 : 200,
     );
@@ -228,8 +261,12 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
 
   app.get('/activites/nouvelle', { config: { access: 'activites:saisir' } }, async (request, reply) => {
     const profile = await conseillerProfile(db, request.user!);
-    const q = request.query as { dupliquer?: string; precedente?: string };
-    if (q.dupliquer) {
+    const q = request.query as { dupliquer?: unknown; precedente?: unknown };
+    for (const k of ['dupliquer', 'precedente'] as const) {
+      if (q[k] !== undefined && q[k] !== '' && !isUuid(q[k]))
+        return badRequestPage(request, reply, `Le paramètre « ${k} » doit être l'identifiant (UUID) d'une de vos activités.`);
+    }
+    if (typeof q.dupliquer === 'string' && q.dupliquer) {
       const source = await getOwnActivite(db, profile.userId, q.dupliquer);
       if (!source) return notFound(request, reply);
       const state = stateOf({ ...toPayload(source), id: randomUUID(), date: parisDate(clock()) });
@@ -264,7 +301,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const profile = await conseillerProfile(db, request.user!);
     const row = await getOwnActivite(db, profile.userId, (request.params as { id: string }).id);
     if (!row) return notFound(request, reply);
-    return renderForm(request, reply, profile, stateOf(toPayload(row)), 200, { editId: row.id });
+    return renderForm(request, reply, profile, stateOf(toPayload(row)), 200, { editId: row.id, linkedBeneficiaire: row.beneficiaireId });
   });
 
   app.post('/activites/:id/modifier', { config: { access: 'activites:saisir' } }, async (request, reply) => {
@@ -274,12 +311,13 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const body = rawBody(request);
     const payload = { ...formToPayload(body), id: row.id };
     try {
-      const v = await checkActivite(db, profile, payload, clock);
+      const v = await checkActivite(db, profile, payload, clock, row.beneficiaireId);
       await updateActivite(db, actorOf(request), profile, v);
       return reply.flash('Activité modifiée.').redirect('/activites', 303);
     } catch (e) {
       const state = stateOfBody(body);
-      if (e instanceof ActiviteInvalid) return renderForm(request, reply, profile, state, 400, { errors: formErrors(e.errors), editId: row.id });
+      if (e instanceof ActiviteInvalid)
+        return renderForm(request, reply, profile, state, 400, { errors: formErrors(e.errors), editId: row.id, linkedBeneficiaire: row.beneficiaireId });
       if (e instanceof ActiviteConflict) return reply.flash(e.message).redirect('/activites', 303);
       throw e;
     }
@@ -470,6 +508,10 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
   }
 
   app.post('/api/v1/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    // The offline queue names the user who saved the entry: never record it under another session.
+    const owner = request.headers['x-cn-utilisateur'];
+    if (owner !== undefined && owner !== request.user!.id)
+      return reply.problem(403, 'Activité saisie par une autre personne', "Cette activité a été saisie hors ligne par un autre utilisateur de cet appareil : elle sera envoyée quand il se reconnectera.");
     const profile = await conseillerProfile(db, request.user!);
     const body = request.body;
     try {
@@ -524,7 +566,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const merged = { ...current, ...p, id: row.id };
     try {
       const profile = await conseillerProfile(db, request.user!);
-      const v = await checkActivite(db, profile, merged, clock);
+      const v = await checkActivite(db, profile, merged, clock, row.beneficiaireId);
       return reply.send(toPayload(await updateActivite(db, actorOf(request), profile, v)));
     } catch (e) {
       if (e instanceof ActiviteInvalid) return problemInvalid(reply, e.errors);

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestContext } from '../../src/platform/testing.js';
 import { findUserByEmail } from '../../src/comptes/users.js';
-import { listActivites } from '../../src/activites/activites.js';
+import { getOwnActivite, listActivites } from '../../src/activites/activites.js';
+import { createBeneficiaire } from '../../src/activites/beneficiaires.js';
+import { SYSTEM_ACTOR } from '../../src/audit/audit.js';
 import { checkA11y, chromiumMissing, launchBrowser, loginWithForm, newContext } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
@@ -50,8 +52,9 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     await loginWithForm(page, 'conseiller@demo.test');
     await page.goto('/activites/nouvelle');
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
+    const conseillerId = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
     await expect
-      .poll(() => page.evaluate(async () => !!(await (await caches.open('cn-activites-v1')).match('/activites/nouvelle'))), { timeout: 15_000 })
+      .poll(() => page.evaluate(async (id) => !!(await (await caches.open('cn-activites-v2')).match(`/activites/nouvelle?utilisateur=${id}`)), conseillerId), { timeout: 15_000 })
       .toBe(true);
 
     await ctx.setOffline(true);
@@ -144,6 +147,96 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     expect(rows.length).toBe(before + 1);
     expect(rows.filter((r) => r.id === formId)).toHaveLength(1); // stored under the form's UUID
     expect(rows.find((r) => r.id === formId)?.thematiques).toEqual(['navigation_sur_internet']);
+  });
+
+  it('appareil partagé : la saisie hors ligne de A reste à A, B ne voit ni ses activités ni ses bénéficiaires', async () => {
+    const db = t.database.db;
+    const a = (await findUserByEmail(db, 'conseiller@demo.test'))!;
+    const b = (await findUserByEmail(db, 'coordinateur@demo.test'))!;
+    // A follows a person whose name must never reach B.
+    await createBeneficiaire(db, SYSTEM_ACTOR, { conseillerId: a.id, structureId: null }, {
+      prenom: 'Philomène', nom: 'Confidentielle', anneeNaissance: null, communeInsee: null, telephone: null, email: null, notes: null, consentement: true,
+    });
+    const ctx = await context({ bypassCSP: false });
+    // Every activity posted by the browser, with the user the server stored it under.
+    const posted: string[] = [];
+    ctx.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activites') posted.push((JSON.parse(r.postData() ?? '{}') as { id?: string }).id ?? '');
+    });
+
+    // 1. A opens the form (cached by the worker), goes offline and saves an entry.
+    const pageA = await ctx.newPage();
+    await loginWithForm(pageA, 'conseiller@demo.test');
+    await pageA.goto('/activites/nouvelle');
+    expect(await pageA.locator('#champ-beneficiaire_id').textContent()).toContain('Confidentielle');
+    await expect.poll(() => pageA.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => pageA.evaluate(async (id) => !!(await (await caches.open('cn-activites-v2')).match(`/activites/nouvelle?utilisateur=${id}`)), a.id), { timeout: 15_000 })
+      .toBe(true);
+    await ctx.setOffline(true);
+    await expect.poll(() => pageA.evaluate(() => navigator.onLine)).toBe(false);
+    await radio(pageA, 'Accompagnement individuel');
+    await box(pageA, 'E-mail');
+    await radio(pageA, '1 h 30');
+    await pageA.getByLabel('Notes').fill('Note privée de A');
+    await pageA.getByRole('button', { name: "Enregistrer l'activité" }).click();
+    await expect.poll(() => panel(pageA).textContent()).toContain("1 activité en attente d'envoi");
+    const queued = await pageA.evaluate(() => (self as unknown as { CnFileActivites: { all(): Promise<{ id: string; utilisateur: string }[]> } }).CnFileActivites.all());
+    expect(queued.map((e) => e.utilisateur)).toEqual([a.id]);
+    const entryId = queued[0]!.id;
+
+    // 2. A walks away without signing out; their session ends (expired cookie). B signs in on the same browser.
+    await pageA.close();
+    await ctx.clearCookies();
+    await ctx.setOffline(false);
+    const pageB = await ctx.newPage();
+    await loginWithForm(pageB, 'coordinateur@demo.test');
+    await pageB.goto('/activites/nouvelle');
+    await expect.poll(() => pageB.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
+    await pageB.waitForTimeout(1500); // the page's first sync has run
+    expect(await panel(pageB).textContent()).not.toContain('attente');
+    expect(await pageB.content()).not.toContain('Confidentielle');
+    await pageB.goto('/activites');
+    await pageB.waitForTimeout(1000);
+    expect(await panel(pageB).textContent()).not.toContain('attente');
+    expect(await pageB.getByRole('button', { name: 'Reprendre dans le formulaire' }).count()).toBe(0);
+
+    // Offline, B gets B's own copy of the form, and the worker no longer holds A's.
+    await pageB.goto('/activites/nouvelle');
+    await expect
+      .poll(() => pageB.evaluate(async (id) => !!(await (await caches.open('cn-activites-v2')).match(`/activites/nouvelle?utilisateur=${id}`)), b.id), { timeout: 15_000 })
+      .toBe(true);
+    await ctx.setOffline(true);
+    const offline = await pageB.reload();
+    expect(offline?.fromServiceWorker()).toBe(true);
+    expect(await pageB.locator('#form-activite').getAttribute('data-utilisateur')).toBe(b.id);
+    expect(await pageB.content()).not.toContain('Confidentielle');
+    expect(await panel(pageB).textContent()).not.toContain('attente');
+    const cachedTexts = await pageB.evaluate(async () => {
+      const cache = await caches.open('cn-activites-v2');
+      const out: string[] = [];
+      for (const req of await cache.keys()) if (new URL(req.url).pathname === '/activites/nouvelle') out.push(await (await cache.match(req))!.text());
+      return out;
+    });
+    expect(cachedTexts.length).toBe(1);
+    expect(cachedTexts.join('')).not.toContain('Confidentielle');
+    await ctx.setOffline(false);
+
+    // A's entry was never posted under B, and it is still waiting in the queue, untouched.
+    expect(posted).not.toContain(entryId);
+    expect(await getOwnActivite(db, b.id, entryId)).toBeUndefined();
+    expect(await getOwnActivite(db, a.id, entryId)).toBeUndefined();
+    const left = await pageB.evaluate(() => (self as unknown as { CnFileActivites: { all(): Promise<{ id: string; statut: string }[]> } }).CnFileActivites.all());
+    expect(left.filter((e) => e.id === entryId).map((e) => e.statut)).toEqual(['en_attente']);
+
+    // 3. B's session ends, A signs in again on the device: A's entry is sent, under A.
+    await pageB.close();
+    await ctx.clearCookies();
+    const pageA2 = await ctx.newPage();
+    await loginWithForm(pageA2, 'conseiller@demo.test');
+    await pageA2.goto('/activites/nouvelle');
+    await expect.poll(() => panel(pageA2).textContent(), { timeout: 20_000 }).toContain('1 activité saisie hors ligne envoyée');
+    expect(await getOwnActivite(db, a.id, entryId)).toMatchObject({ dureeMinutes: 90, notes: 'Note privée de A' });
   });
 
   it('sans JavaScript : la saisie fonctionne par formulaire', async () => {

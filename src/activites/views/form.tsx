@@ -176,6 +176,8 @@ export interface FormPageProps {
   today: string;
   /** Shown when the defaults come from a previous or duplicated activity. */
   note?: string;
+  /** The signed-in user's id: entries queued offline are tied to it (public/activites-file.js). */
+  utilisateur: string;
 }
 
 export function ActiviteFormPage(p: FormPageProps) {
@@ -200,10 +202,20 @@ export function ActiviteFormPage(p: FormPageProps) {
     >
       <h1>{title}</h1>
       {p.note ? <p class="fr-text--sm">{p.note}</p> : null}
-      <div id="file-attente" class="cn-file-attente" aria-live="polite"></div>
+      <div id="file-attente" class="cn-file-attente" aria-live="polite" data-utilisateur={p.utilisateur}></div>
       <ErrorSummary errors={errors} />
-      <form method="post" action={p.editId ? `/activites/${p.editId}/modifier` : '/activites/nouvelle'} id="form-activite" novalidate data-offline={p.editId ? undefined : 'oui'} data-aujourdhui={p.today}>
+      <form
+        method="post"
+        action={p.editId ? `/activites/${p.editId}/modifier` : '/activites/nouvelle'}
+        id="form-activite"
+        novalidate
+        data-offline={p.editId ? undefined : 'oui'}
+        data-aujourdhui={p.today}
+        data-utilisateur={p.utilisateur}
+      >
         <Csrf token={p.ctx.csrf} />
+        {/* read by the service worker when it queues a post that failed on the network (ignored by the server) */}
+        <input type="hidden" name="_utilisateur" value={p.utilisateur} />
         <input type="hidden" name="id" value={s.values.id ?? ''} />
         <div class="fr-grid-row fr-grid-row--gutters">
           <div class="fr-col-12 fr-col-lg-6">

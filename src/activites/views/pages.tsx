@@ -37,6 +37,8 @@ export function ActivitesPage(p: {
   lieux: LieuActivite[];
   beneficiaires: { id: string; label: string }[];
   counts: ActiviteCounts;
+  /** The signed-in user's id: the offline queue shows only their entries. */
+  utilisateur: string;
 }) {
   const f = p.filter;
   const sel = (name: string, lbl: string, options: { value: string; label: string }[], current: string | undefined, all = 'Tous') => (
@@ -61,7 +63,7 @@ export function ActivitesPage(p: {
   return (
     <Layout ctx={p.ctx} title="Mes activités" wide head={ACTIVITES_HEAD}>
       <h1>Mes activités</h1>
-      <div id="file-attente" class="cn-file-attente" aria-live="polite"></div>
+      <div id="file-attente" class="cn-file-attente" aria-live="polite" data-utilisateur={p.utilisateur}></div>
       <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-2w">
         <li>
           <a class="fr-btn" href="/activites/nouvelle">
