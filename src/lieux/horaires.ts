@@ -109,11 +109,16 @@ export function statutHoraires(value: string | null | undefined, instant: Date =
 
 /** Whether a place is open at `instant` (Paris time); unknown counts as not open. */
 export function estOuvert(value: string | null | undefined, instant: Date = new Date()): boolean {
+  return estOuvertA(value, parisWallClock(instant));
+}
+
+/** The same at a Paris wall-clock Date already computed (searches: once per request, not per place). */
+export function estOuvertA(value: string | null | undefined, wallClock: Date): boolean {
   if (!value) return false;
   const oh = parseHoraires(value);
   if (!oh) return false;
   try {
-    return oh.getState(parisWallClock(instant));
+    return oh.getState(wallClock);
   } catch {
     return false;
   }

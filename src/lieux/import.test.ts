@@ -89,6 +89,49 @@ function schemaProblems(schema: { fields: { name: string; type: string; constrai
   return out;
 }
 
+describe('rows the database could not store', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestApp({ demo: false });
+  });
+  afterAll(async () => t?.close());
+
+  it('a U+0000 in one row: that row reported (field and French reason), the others imported', async () => {
+    const csv = [
+      'id,pivot,nom,commune,code_postal,adresse,date_maj,presentation_resume',
+      'n1,,Lieu A,Metz,57000,1 rue A,2024-01-01,',
+      'n2,,Lieu\u0000B,Metz,57000,2 rue B,2024-01-01,',
+      'n3,,Lieu C,Metz,57000,3 rue C,2024-01-01,Accueil\u0007 libre',
+      'n\u0000,,Lieu D,Metz,57000,4 rue D,2024-01-01,',
+    ].join('\n');
+    const r = await importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'controle' });
+    expect(r).toMatchObject({ total: 4, crees: 2 });
+    expect(r.rejetes).toEqual([
+      { numero: 3, id: 'n2', problemes: [{ champ: 'nom', motif: 'caractère de contrôle interdit (U+0000) : retirez-le du fichier' }] },
+      { numero: 5, id: 'n\uFFFD', problemes: [{ champ: 'id', motif: 'caractère de contrôle interdit (U+0000) : retirez-le du fichier' }] },
+    ]);
+    // An optional value with a control character is set aside, the place imported without it.
+    expect(r.ecartes).toEqual([{ numero: 4, id: 'n3', champ: 'presentation_resume', motif: 'caractère de contrôle interdit (U+0007) : retirez-le du fichier : valeur écartée' }]);
+    const rows = await t.database.query<{ origine_id: string; presentation_resume: string | null }>("select origine_id, presentation_resume from lieux where origine = 'controle' order by origine_id");
+    expect(rows).toEqual([
+      { origine_id: 'n1', presentation_resume: null },
+      { origine_id: 'n3', presentation_resume: null },
+    ]);
+    // The same in JSON.
+    const json = JSON.stringify([{ id: 'j1', pivot: '', nom: 'Lieu\u0000J', commune: 'Metz', code_postal: '57000', adresse: '1 rue J', date_maj: '2024-01-01' }]);
+    const rj = await importerLieux(t.database.db, SYSTEM_ACTOR, json, { source: 'controle' });
+    expect(rj.rejetes).toEqual([{ numero: 1, id: 'j1', problemes: [expect.objectContaining({ champ: 'nom', motif: expect.stringContaining('U+0000') })] }]);
+  });
+
+  it('two imports of the same new file at once: one creates, the other finds them (no unique-index race)', async () => {
+    const csv = ['id,pivot,nom,commune,code_postal,adresse,date_maj', ...Array.from({ length: 600 }, (_, i) => `c${i},,Lieu ${i},Metz,57000,${i} rue C,2024-01-01`)].join('\n');
+    const [a, b] = await Promise.all([importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'concurrent' }), importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'concurrent' })]);
+    expect([a.crees + b.crees, a.inchanges + b.inchanges]).toEqual([600, 600]);
+    const [n] = await t.database.query<{ n: number }>("select count(*)::int as n from lieux where origine = 'concurrent'");
+    expect(n!.n).toBe(600);
+  });
+});
+
 describe.skipIf(!present)('importing the 2,733 real places of cnfs-2022.json', () => {
   let t: TestContext;
   beforeAll(async () => {

@@ -5,14 +5,14 @@
  * each row, in French.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { findStructureBySiret } from '../structures/structures.js';
 import { lieux } from './schema.js';
 import { columnsOf, empreinte, notifyLieuxChanged } from './lieux.js';
 import { fromLegacy, fromV1, isLegacy, normaliseRecord } from './legacy.js';
-import { REQUIRED, validateLieuV1, type Field, type LieuV1 } from './standard.js';
+import { CONTROL_CHARS, REQUIRED, validateLieuV1, type Field, type LieuV1 } from './standard.js';
 
 export class FichierIllisible extends Error {}
 
@@ -122,7 +122,8 @@ export function preparer(
     const mapped = old ? fromLegacy(data) : fromV1(data);
     const warnings = [...mapped.warnings, ...normaliseRecord(mapped.record)];
     const rec = mapped.record;
-    const id = rec.id ?? '';
+    // Shown in the report: a control character (rejected below) is made visible, never echoed.
+    const id = (rec.id ?? '').replace(new RegExp(CONTROL_CHARS.source, 'g'), '\uFFFD');
     // An unusable optional value (unreadable hours, bad phone, unknown service…) is set aside and
     // reported; the place is imported without it. A required field that is wrong rejects the row.
     const setAside: { champ: string; motif: string }[] = mapped.problems.map((p) => ({ champ: p.field, motif: `${p.reason} : valeur écartée` }));
@@ -152,7 +153,14 @@ export function preparer(
   return { valides, rejetes, ecartes, corrections, legacy };
 }
 
-/** Imports a file's places. Nothing is written unless every valid row is (one transaction). */
+/** Key of the transaction-scoped advisory lock that serialises imports (two never race on the (source, id) index). */
+const IMPORT_LOCK = sql`select pg_advisory_xact_lock(hashtext('lieux:import'))`;
+
+/**
+ * Imports a file's places. Nothing is written unless every valid row is (one transaction); a row
+ * the database could not store (control characters…) is rejected by validation, never sent.
+ * Concurrent imports wait for each other (advisory lock; PGlite is single-writer anyway).
+ */
 export async function importerLieux(db: Db, actor: Actor, content: string | Buffer, opts: { source?: string; fichier?: string } = {}): Promise<RapportImport> {
   const { format, lignes } = lireFichier(content);
   const { valides, rejetes, ecartes, corrections, legacy } = preparer(lignes, opts.source?.trim() || undefined);
@@ -172,6 +180,7 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
     structureOf.set(x.v.pivot, (await findStructureBySiret(db, x.v.pivot))?.id ?? null);
   }
   await db.transaction(async (tx) => {
+    await tx.execute(IMPORT_LOCK);
     for (let i = 0; i < valides.length; i += BATCH) {
       const batch = valides.slice(i, i + BATCH);
       const byOrigine = new Map<string, Valide[]>();

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
@@ -165,6 +166,28 @@ describe('the public finder, the API and the place pages', () => {
     expect((await t.app.inject({ method: 'GET', url: '/lieux/00000000-0000-0000-0000-000000000000' })).statusCode).toBe(404);
   });
 
+  it('a malformed id is a 404, never a failed ::uuid cast (36 dashes, hex without dashes, misplaced dashes)', async () => {
+    const admin = new TestClient(t.app);
+    await admin.login('admin@demo.test');
+    for (const id of ['-'.repeat(36), 'a'.repeat(36), '0000000-00000-0000-0000-000000000000', 'g0000000-0000-0000-0000-000000000000']) {
+      expect((await t.app.inject({ method: 'GET', url: `/lieux/${id}` })).statusCode, id).toBe(404);
+      expect((await admin.get(`/lieux/${id}/modifier`)).statusCode, id).toBe(404);
+      expect((await admin.post(`/lieux/${id}/modifier`, {})).statusCode, id).toBe(404);
+    }
+  });
+
+  it('a 200-character junk query answers the "unknown commune" page, not an error', async () => {
+    const junk = 'zq'.repeat(100);
+    const res = await t.app.inject({ method: 'GET', url: `/trouver?q=${junk}` });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('Aucune commune');
+    expect(res.body).not.toContain('Vouliez-vous dire');
+    // A long tail after a real name still suggests it.
+    const tail = await t.app.inject({ method: 'GET', url: `/trouver?q=${encodeURIComponent('Behren-lès-Forba' + 'x'.repeat(180))}` });
+    expect(tail.statusCode).toBe(404);
+    expect(tail.body).toContain('Behren-lès-Forbach');
+  });
+
   it('OpenAPI at /api/openapi.json and a readable page at /api/docs', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { openapi: string; paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
     expect(doc.openapi).toBe('3.1.0');
@@ -296,5 +319,35 @@ describe('managing places', () => {
     const structure = new TestClient(t.app);
     await structure.login('structure@demo.test');
     expect((await structure.get('/admin/lieux/import')).statusCode).toBe(403);
+  });
+
+  it('the upload refuses non-admins before reading the body (a body that never ends gets an answer)', async () => {
+    /** A multipart upload whose body never ends: only a refusal before the body is read can answer it. */
+    const endless = (client: TestClient) => {
+      const b = '----cn' + Math.random().toString(16).slice(2);
+      const body = new Readable({ read() {} });
+      body.push(`--${b}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${client.lastCsrf}\r\n--${b}\r\nContent-Disposition: form-data; name="fichier"; filename="l.csv"\r\nContent-Type: text/csv\r\n\r\nid,nom\n`);
+      const res = t.app.inject({
+        method: 'POST',
+        url: '/admin/lieux/import',
+        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${b}` },
+        payload: body,
+      });
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 3_000).unref());
+      return Promise.race([res, timeout]).finally(() => body.destroy());
+    };
+    const anon = new TestClient(t.app);
+    await anon.get('/connexion');
+    const a = await endless(anon);
+    expect(a === 'timeout' ? a : [a.statusCode, a.headers.location]).toEqual([303, `/connexion?retour=${encodeURIComponent('/admin/lieux/import')}`]);
+    const conseiller = new TestClient(t.app);
+    await conseiller.login('conseiller@demo.test');
+    const c = await endless(conseiller);
+    expect(c === 'timeout' ? c : c.statusCode).toBe(403);
+    if (c !== 'timeout') expect(c.body).toContain('Accès refusé');
+    const structure = new TestClient(t.app);
+    await structure.login('structure@demo.test');
+    const s = await endless(structure);
+    expect(s === 'timeout' ? s : s.statusCode).toBe(403);
   });
 });

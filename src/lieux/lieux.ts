@@ -99,8 +99,14 @@ export async function lieuxDuConseiller(db: Db, userId: string): Promise<{ id: s
     .orderBy(lieux.nom);
 }
 
+/** A UUID in its canonical text form (8-4-4-4-12 hex digits): anything else would fail the ::uuid cast. */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(id: string): boolean {
+  return UUID_RE.test(id);
+}
+
 export async function getLieu(db: Db, id: string): Promise<LieuRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [l] = await db.select().from(lieux).where(eq(lieux.id, id)).limit(1);
   return l;
 }

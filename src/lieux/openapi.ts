@@ -63,7 +63,8 @@ export function registerLieuxOpenApi(): void {
           operationId: 'exporterLieuxCsv',
           tags: ['lieux'],
           summary: `Tous les lieux publics, CSV du standard v${STANDARD_VERSION}`,
-          description: 'Colonnes et valeurs du schéma « Lieux de médiation numérique » (valeurs multiples séparées par « | »).',
+          description:
+            'Colonnes et valeurs du schéma « Lieux de médiation numérique » (valeurs multiples séparées par « | »). Les valeurs sont exportées telles quelles, sans échappement : ouvert dans un tableur, un champ commençant par =, +, -, @, une tabulation ou un retour chariot peut être pris pour une formule, importez donc les colonnes en texte.',
           responses: { '200': { description: 'Fichier CSV (UTF-8)', content: { 'text/csv': {} } } },
         },
       },

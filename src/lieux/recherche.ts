@@ -12,7 +12,12 @@ import { around, distance } from 'geokdbush';
 import type { Db } from '../platform/db.js';
 import { lieuxSignature, onLieuxChanged, publicLieux, toV1 } from './lieux.js';
 import { ENUMS, type EnumField, type LieuV1 } from './standard.js';
-import { estOuvert } from './horaires.js';
+import { estOuvertA, parisWallClock } from './horaires.js';
+
+/** Search radius when only open places are wanted and none was given: at night few are, and the tree walk must stay bounded. */
+export const RAYON_OUVERT_KM = 100;
+/** The sphere of geokdbush. */
+const EARTH_RADIUS_KM = 6371;
 
 export interface Filtres {
   /** At least one of these services. */
@@ -51,6 +56,11 @@ interface Snapshot {
   masks: Record<(typeof MASKED)[number], Int32Array>;
   byId: Map<string, number>;
   byInsee: Map<string, number[]>;
+  /** Index of each place's opening-hours string in `horairesDistincts` (-1: none). */
+  horairesIdx: Int32Array;
+  horairesDistincts: string[];
+  /** Open states of the distinct strings for one Paris minute (0 unknown, 1 closed, 2 open), filled lazily. */
+  ouvertCache: { minute: number; states: Uint8Array } | null;
   signature: string;
 }
 
@@ -171,7 +181,45 @@ export function buildSnapshot(lieux: LieuV1[], signature: string): Snapshot {
     if (list) list.push(i);
     else byInsee.set(l.code_insee, [i]);
   });
-  return { lieux, points: Int32Array.from(located), tree, masks, byId: new Map(lieux.map((l, i) => [l.id, i])), byInsee, signature };
+  const distinct = new Map<string, number>();
+  const horairesIdx = Int32Array.from(lieux, (l) => {
+    if (!l.horaires) return -1;
+    let k = distinct.get(l.horaires);
+    if (k === undefined) distinct.set(l.horaires, (k = distinct.size));
+    return k;
+  });
+  return {
+    lieux,
+    points: Int32Array.from(located),
+    tree,
+    masks,
+    byId: new Map(lieux.map((l, i) => [l.id, i])),
+    byInsee,
+    horairesIdx,
+    horairesDistincts: [...distinct.keys()],
+    ouvertCache: null,
+    signature,
+  };
+}
+
+/**
+ * "Open now" for place i: the Paris wall clock is computed once per request, and each distinct
+ * opening-hours string is evaluated at most once per snapshot and Paris minute (OSM hours have
+ * minute resolution), so a night search that walks many closed places costs array reads.
+ */
+function ouvertMaintenant(s: Snapshot, now: Date): (i: number) => boolean {
+  const wall = parisWallClock(now);
+  wall.setSeconds(0, 0);
+  const minute = wall.getTime();
+  if (s.ouvertCache?.minute !== minute) s.ouvertCache = { minute, states: new Uint8Array(s.horairesDistincts.length) };
+  const { states } = s.ouvertCache;
+  return (i) => {
+    const k = s.horairesIdx[i]!;
+    if (k < 0) return false;
+    let st = states[k]!;
+    if (st === 0) states[k] = st = estOuvertA(s.horairesDistincts[k], wall) ? 2 : 1;
+    return st === 2;
+  };
 }
 
 function predicate(s: Snapshot, f: Filtres, now: Date): (i: number) => boolean {
@@ -181,6 +229,7 @@ function predicate(s: Snapshot, f: Filtres, now: Date): (i: number) => boolean {
   const gratuit = f.gratuit ? maskOf('frais_a_charge', ['Gratuit']) : 0;
   const itin = f.itinerance ? maskOf('itinerance', [f.itinerance]) : 0;
   const m = s.masks;
+  const ouvert = f.ouvert ? ouvertMaintenant(s, now) : null;
   return (i) =>
     i >= 0 &&
     (!services || (m.services[i]! & services) !== 0) &&
@@ -188,13 +237,34 @@ function predicate(s: Snapshot, f: Filtres, now: Date): (i: number) => boolean {
     (!pec || (m.prise_en_charge_specifique[i]! & pec) !== 0) &&
     (!gratuit || (m.frais_a_charge[i]! & gratuit) !== 0) &&
     (!itin || (m.itinerance[i]! & itin) !== 0) &&
-    (!f.ouvert || estOuvert(s.lieux[i]!.horaires, now));
+    (!ouvert || ouvert(i));
 }
 
 function nearestIn(s: Snapshot, lat: number, lng: number, f: Filtres, limit: number, maxKm: number | undefined, now: Date): Resultat[] {
   if (!s.tree) return [];
   const pass = predicate(s, f, now);
-  const ids = around(s.tree, lng, lat, limit, maxKm ?? Infinity, (p) => pass(s.points[p]!));
+  const radius = maxKm ?? (f.ouvert ? RAYON_OUVERT_KM : Infinity);
+  let test = (p: number) => pass(s.points[p]!);
+  if (Number.isFinite(radius)) {
+    // geokdbush stops at the first *queued point* beyond the radius, but only points that pass the
+    // predicate are queued: when none does (open now, at night), it would walk the whole tree. So a
+    // point outside a box that holds the whole circle (certainly beyond the radius) is let through:
+    // it is never returned, the walk stops on it. Two comparisons per point, no trigonometry.
+    const ang = (radius * (1 + 1e-9)) / EARTH_RADIUS_KM; // the radius as an angle (radians)
+    const dLat = (ang * 180) / Math.PI;
+    // hav(d) ≥ cos φ1 · cos φ2 · hav(Δλ), and both |φ| are at most |lat| + dLat inside the box.
+    const cosMin = Math.cos((Math.min(90, Math.abs(lat) + dLat) * Math.PI) / 180);
+    const ratio = cosMin > 0 ? Math.sin(ang / 2) / cosMin : Infinity;
+    const dLng = ratio >= 1 ? Infinity : (2 * Math.asin(ratio) * 180) / Math.PI;
+    test = (p) => {
+      const l = s.lieux[s.points[p]!]!;
+      let dx = Math.abs(l.longitude! - lng);
+      if (dx > 180) dx = 360 - dx;
+      if (Math.abs(l.latitude! - lat) > dLat || dx > dLng) return true;
+      return pass(s.points[p]!);
+    };
+  }
+  const ids = around(s.tree, lng, lat, limit, radius, test);
   return ids.map((p) => {
     const l = s.lieux[s.points[p]!]!;
     return { lieu: l, distanceKm: distance(lng, lat, l.longitude!, l.latitude!) };

@@ -63,14 +63,28 @@ function filtresOf(f: RechercheForm): Filtres {
   };
 }
 
-/** Suggestions for a name that matches nothing: the longest prefix of it that matches something. */
-function suggestions(q: string): Commune[] {
-  const n = normaliseName(q);
-  for (let len = n.length - 1; len >= 3; len--) {
+/** No commune name is longer than this (45 characters): longer prefixes cannot match anything more. */
+const SUGGESTION_MAX = 48;
+
+/**
+ * Suggestions for a name that matches nothing: the longest prefix of it that matches something.
+ * Matching is monotonic (a prefix of a matching prefix matches too), so the length is found by
+ * binary search over at most SUGGESTION_MAX characters: a handful of searches, whatever the query.
+ */
+export function suggestions(q: string): Commune[] {
+  const n = normaliseName(q).slice(0, SUGGESTION_MAX + 1);
+  let lo = 3;
+  let hi = n.length - 1;
+  let best: Commune[] = [];
+  while (lo <= hi) {
+    const len = (lo + hi) >> 1;
     const found = searchCommunes(n.slice(0, len), 5);
-    if (found.length) return found;
+    if (found.length) {
+      best = found;
+      lo = len + 1;
+    } else hi = len - 1;
   }
-  return [];
+  return best;
 }
 
 export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: LieuxOptions = {}): void {
@@ -497,6 +511,14 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
   void app.register(async (scope) => {
     // Fields come as plain strings (keyValues), so the platform's CSRF check reads body._csrf as for any form.
     await scope.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10 } });
+    // The platform checks access in preHandler, after the body is read: here up to 20 MB. Refuse
+    // non-admins first, in onRequest (after the platform's own onRequest hook has set request.user).
+    scope.addHook('onRequest', async (request, reply) => {
+      const access = request.routeOptions.config?.access;
+      if (!access || access === 'public' || access === 'authentifie') return;
+      if (!request.user) return reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
+      if (!can(request.user, access)) return forbidden(request, reply);
+    });
 
     scope.get('/admin/lieux/import', { config: { access: 'lieux:importer' } }, async (request, reply) => {
       return reply.html(ImportPage({ ctx: request.ctx() }));

@@ -245,6 +245,15 @@ const isMulti = (f: Field): f is MultiField => (MULTI_FIELDS as readonly string[
 const COMPILED = Object.fromEntries(Object.entries(PATTERNS).map(([k, v]) => [k, new RegExp(v)])) as Record<keyof typeof PATTERNS, RegExp>;
 const EMAIL = /^[^\s@|]+@[^\s@|]+\.[^\s@|]+$/;
 const URL_RE = /^https?:\/\/[^\s|]+$/i;
+/** Control characters (C0 but tab, line feed, carriage return; DEL): never text of a place, and U+0000 cannot be stored at all. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** « U+0000 » for the first control character of `v`, for the reports. */
+export function controlCharProblem(v: string): string | null {
+  const m = CONTROL_CHARS.exec(v);
+  return m ? `caractère de contrôle interdit (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) : retirez-le du fichier` : null;
+}
 
 function validDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -269,6 +278,12 @@ export function validateLieuV1(raw: RawRecord): { ok: true; value: LieuV1 } | { 
     const v = (raw[f] ?? '').trim();
     if (!v) {
       if (REQUIRED.includes(f)) problems.push({ field: f, reason: `champ obligatoire manquant (${FIELD_LABELS[f].toLowerCase()})` });
+      out[f] = isMulti(f) ? [] : null;
+      continue;
+    }
+    const control = controlCharProblem(v);
+    if (control) {
+      problems.push({ field: f, reason: control });
       out[f] = isMulti(f) ? [] : null;
       continue;
     }
