@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, ErrorSummary, Input, formatNumber } from '../../platform/views/components.js';
+import { Csrf, ErrorSummary, Input, formatNumber, SearchBar } from '../../platform/views/components.js';
 import { commune } from '../../territoires/territoires.js';
 import { LIEU_TYPES, THEMATIQUES, TRANCHES_AGE, TYPES, label, trancheAge } from '../codes.js';
 import { formatDate } from '../dates.js';
@@ -265,17 +265,7 @@ export function BeneficiairesPage(p: { ctx: PageContext; rows: BeneficiaireRow[]
       <p>Ces fiches ne sont visibles que par vous. Votre coordinateur et votre structure ne voient que des chiffres agrégés.</p>
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
         <div class="fr-col-12 fr-col-md-8">
-          <form method="get" action="/beneficiaires" role="search">
-            <div class="fr-search-bar">
-              <label class="fr-label" for="q">
-                Rechercher par nom
-              </label>
-              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
-              <button class="fr-btn" type="submit" title="Rechercher">
-                Rechercher
-              </button>
-            </div>
-          </form>
+          <SearchBar action="/beneficiaires" label="Rechercher par nom" q={p.q} />
         </div>
         <div class="fr-col-12 fr-col-md-4">
           <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/beneficiaires/nouveau">

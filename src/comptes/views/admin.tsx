@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
+import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues, SearchBar } from '../../platform/views/components.js';
 import { ROLE_LABELS, ROLES } from '../../platform/access.js';
 import type { UserListRow } from '../users.js';
 import { describeGrant } from './account.js';
@@ -11,17 +11,7 @@ export function UsersPage(p: { ctx: PageContext; users: UserListRow[]; q: string
       <h1>Utilisateurs</h1>
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
         <div class="fr-col-12 fr-col-md-8">
-          <form method="get" action="/admin/utilisateurs" role="search">
-            <div class="fr-search-bar" id="recherche-utilisateurs">
-              <label class="fr-label" for="q">
-                Rechercher par nom ou adresse électronique
-              </label>
-              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
-              <button class="fr-btn" type="submit" title="Rechercher">
-                Rechercher
-              </button>
-            </div>
-          </form>
+          <SearchBar action="/admin/utilisateurs" label="Rechercher par nom ou adresse électronique" q={p.q} />
         </div>
         <div class="fr-col-12 fr-col-md-4">
           <a class="fr-btn fr-icon-user-add-line fr-btn--icon-left" href="/admin/utilisateurs/inviter">

@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, ErrorSummary, Input, formatDateTime } from '../../platform/views/components.js';
+import { Csrf, ErrorSummary, Input, formatDateTime, SearchBar } from '../../platform/views/components.js';
 import { Pager } from '../../comptes/views/admin.js';
 import { DAY_LABELS, OSM_DAYS } from '../horaires.js';
 import type { LieuRow } from '../lieux.js';
@@ -25,17 +25,7 @@ export function LieuxGestionPage(p: { ctx: PageContext; rows: LieuRow[]; total: 
       <h1>Lieux</h1>
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
         <div class="fr-col-12 fr-col-md-6">
-          <form method="get" action="/lieux" role="search">
-            <div class="fr-search-bar">
-              <label class="fr-label" for="q">
-                Rechercher par nom, commune, code postal ou SIRET
-              </label>
-              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
-              <button class="fr-btn" type="submit" title="Rechercher">
-                Rechercher
-              </button>
-            </div>
-          </form>
+          <SearchBar action="/lieux" label="Rechercher par nom, commune, code postal ou SIRET" q={p.q} />
         </div>
         <div class="fr-col-12 fr-col-md-6">
           <ul class="fr-btns-group fr-btns-group--inline-md">

@@ -101,6 +101,24 @@ export function Select(p: SelectProps) {
   );
 }
 
+/** A DSFR search bar in a plain GET form (works without JavaScript). */
+export function SearchBar(p: { action: string; label: string; q: string; id?: string }) {
+  const id = p.id ?? 'q';
+  return (
+    <form method="get" action={p.action} role="search">
+      <div class="fr-search-bar">
+        <label class="fr-label" for={id}>
+          {p.label}
+        </label>
+        <input class="fr-input" placeholder="Rechercher" type="search" id={id} name="q" value={p.q} />
+        <button class="fr-btn" type="submit" title="Rechercher">
+          Rechercher
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }

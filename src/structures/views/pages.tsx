@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
+import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues, SearchBar } from '../../platform/views/components.js';
 import { Pager } from '../../comptes/views/admin.js';
 import { commune, departement } from '../../territoires/territoires.js';
 import { STRUCTURE_TYPES, type Structure } from '../structures.js';
@@ -12,17 +12,7 @@ export function StructuresPage(p: { ctx: PageContext; rows: Structure[]; total: 
       <h1>Structures d'accueil</h1>
       <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom fr-mb-3w">
         <div class="fr-col-12 fr-col-md-8">
-          <form method="get" action="/structures" role="search">
-            <div class="fr-search-bar">
-              <label class="fr-label" for="q">
-                Rechercher par nom ou SIRET
-              </label>
-              <input class="fr-input" placeholder="Rechercher" type="search" id="q" name="q" value={p.q} />
-              <button class="fr-btn" type="submit" title="Rechercher">
-                Rechercher
-              </button>
-            </div>
-          </form>
+          <SearchBar action="/structures" label="Rechercher par nom ou SIRET" q={p.q} />
         </div>
         {p.canCreate ? (
           <div class="fr-col-12 fr-col-md-4">
