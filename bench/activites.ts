@@ -11,6 +11,7 @@
  *
  * Database: a dedicated one, created and dropped by the bench, on the server of BENCH_DATABASE_URL
  * (default postgres://127.0.0.1:5432/postgres, used only to create/drop `cn_bench_<pid>`).
+ * BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -67,7 +68,7 @@ async function startPgServer(databaseUrl: string, dataDir: string): Promise<{ ch
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO: '0', SESSION_SECRET: 'bench-secret-suffisamment-long' };
   delete env.TEST_DATABASE_URL;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-5000)));
   child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-5000)));
