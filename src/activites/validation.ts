@@ -21,6 +21,7 @@ import {
   type TypeActivite,
 } from './codes.js';
 import { formatDate, isCalendarDate } from './dates.js';
+import { isUuid } from '../platform/ids.js';
 
 export const LIMITS = {
   dureeMin: 1,
@@ -80,10 +81,7 @@ export interface ValidationContext {
 export type FieldErrors = Record<string, string>;
 export type Validation = { ok: true; value: ActivitePayload } | { ok: false; errors: FieldErrors };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID_RE.test(v);
-}
+export { isUuid };
 
 const absent = (v: unknown) => v === undefined || v === null;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

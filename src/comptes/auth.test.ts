@@ -187,6 +187,32 @@ describe('invitations', () => {
     expect(dash.body).not.toContain('Ville de Metz');
   });
 
+  it('gives a user a second role and takes it back, with immediate effect on what they see', async () => {
+    const admin = new TestClient(t.app);
+    await admin.login('admin@demo.test');
+    const pref = new TestClient(t.app);
+    await pref.login('prefecture57@demo.test');
+    const list = await admin.get('/admin/utilisateurs?q=prefecture57');
+    const id = /href="\/admin\/utilisateurs\/([0-9a-f-]{36})"/.exec(list.body)![1]!;
+    await admin.get(`/admin/utilisateurs/${id}`);
+    const bad = await admin.post(`/admin/utilisateurs/${id}/roles`, { role: 'prefecture', departement: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Choisissez le département');
+    expect((await admin.post(`/admin/utilisateurs/${id}/roles`, { role: 'prefecture', departement: '54' })).statusCode).toBe(303);
+    expect((await admin.post(`/admin/utilisateurs/${id}/roles`, { role: 'prefecture', departement: '54' })).statusCode).toBe(409);
+    expect((await pref.get('/structures')).body).toContain('Médiathèque de Nancy');
+
+    const page = await admin.get(`/admin/utilisateurs/${id}`);
+    expect(page.body).toContain('département 54');
+    const roleIds = [...page.body.matchAll(/\/roles\/([0-9a-f-]{36})\/retirer/g)].map((m) => m[1]!);
+    expect(roleIds).toHaveLength(2);
+    expect((await admin.post(`/admin/utilisateurs/${id}/roles/${roleIds[1]}/retirer`)).statusCode).toBe(303);
+    expect((await pref.get('/structures')).body).not.toContain('Médiathèque de Nancy');
+    expect((await admin.get(`/admin/utilisateurs/${'-'.repeat(36)}`)).statusCode).toBe(404);
+    const audit = await listAudit(t.database.db, { action: 'utilisateur.role_retire' });
+    expect(audit[0]?.objectId).toBe(id);
+  });
+
   it('disables an account, which ends its sessions', async () => {
     const admin = new TestClient(t.app);
     await admin.login('admin@demo.test');

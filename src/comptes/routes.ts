@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, safeReturnPath, type AppDeps } from '../platform/deps.js';
 import { clientIp, formBody, notFound, SESSION_COOKIE } from '../platform/http.js';
 import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Role, type RoleGrant } from '../platform/access.js';
-import type { FieldErrors } from '../platform/views/components.js';
+import type { FieldErrors, FormValues } from '../platform/views/components.js';
 import { listOutbox } from '../platform/mail.js';
 import { departement } from '../territoires/territoires.js';
 import { findStructureBySiret, structureNames } from '../structures/structures.js';
@@ -10,11 +10,11 @@ import { attemptLogin } from './login.js';
 import { createSession, destroySession, destroyUserSessions } from './sessions.js';
 import { checkPasswordLink, requestPasswordReset, sendInvitation, usePasswordLink } from './password-links.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { createUser, DuplicateEmailError, emailProblem, findUserById, listUsers, MAX_NAME_LENGTH, setActive, setPassword } from './users.js';
+import { addRole, createUser, DuplicateEmailError, DuplicateRoleError, emailProblem, findUserById, listGrants, listUsers, MAX_NAME_LENGTH, removeRole, setActive, setPassword } from './users.js';
 import { createApiToken, listTokens, MAX_TOKEN_NAME, revokeToken } from './tokens.js';
 import { ForgotPage, LoginPage, NewPasswordPage } from './views/auth.js';
 import { AccountPage } from './views/account.js';
-import { InvitePage, OutboxPage, UsersPage } from './views/admin.js';
+import { InvitePage, OutboxPage, UserPage, UsersPage } from './views/admin.js';
 
 export const PAGE_SIZE = 50;
 
@@ -197,6 +197,22 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
       if (!v) errors[k] = `Saisissez ${label}.`;
       else if (v.length > MAX_NAME_LENGTH) errors[k] = `Ce champ doit contenir au plus ${MAX_NAME_LENGTH} caractères.`;
     }
+    const grant = await grantFromForm(f, errors);
+    if (Object.keys(errors).length) return reply.html(InvitePage({ ctx: request.ctx(), values, errors }), 400);
+    try {
+      const user = await createUser(db, actorOf(request), { email, firstName: f.firstName!, lastName: f.lastName!, roles: [grant!] });
+      await sendInvitation(db, deps.mailer, deps.config.publicUrl, user, `${request.user!.firstName} ${request.user!.lastName}`);
+      return reply.flash(`Invitation envoyée à ${user.email}.`).redirect('/admin/utilisateurs', 303);
+    } catch (err) {
+      if (err instanceof DuplicateEmailError) {
+        return reply.html(InvitePage({ ctx: request.ctx(), values, errors: { email: err.message } }), 409);
+      }
+      throw err;
+    }
+  });
+
+  /** Reads role, département and SIRET of a form into a grant; problems go to `errors`. */
+  async function grantFromForm(f: Record<string, string>, errors: FieldErrors): Promise<RoleGrant | undefined> {
     const role = f.role as Role;
     const grant: RoleGrant = { role, departement: null, structureId: null };
     if (!ROLES.includes(role)) errors.role = 'Choisissez un rôle.';
@@ -209,17 +225,45 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
       else if (!s) errors.siret = "Aucune structure n'a ce SIRET : créez d'abord la structure.";
       else grant.structureId = s.id;
     }
-    if (Object.keys(errors).length) return reply.html(InvitePage({ ctx: request.ctx(), values, errors }), 400);
+    return Object.keys(errors).length ? undefined : grant;
+  }
+
+  async function renderUser(request: FastifyRequest, reply: FastifyReply, userId: string, extra: { values?: FormValues; errors?: FieldErrors } = {}, status = 200) {
+    const user = await findUserById(db, userId);
+    if (!user) return notFound(request, reply);
+    const grants = await listGrants(db, user.id);
+    const names = await structureNames(db, grants.map((g) => g.structureId).filter((x): x is string => !!x));
+    return reply.html(UserPage({ ctx: request.ctx(), user, grants, structureNames: names, ...extra }), status);
+  }
+
+  app.get('/admin/utilisateurs/:id', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) =>
+    renderUser(request, reply, (request.params as { id: string }).id),
+  );
+
+  app.post('/admin/utilisateurs/:id/roles', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    if (!(await findUserById(db, id))) return notFound(request, reply);
+    const f = formBody(request);
+    const values = { role: f.role, departement: f.departement, siret: f.siret };
+    const errors: FieldErrors = {};
+    const grant = await grantFromForm(f, errors);
+    if (!grant) return renderUser(request, reply, id, { values, errors }, 400);
     try {
-      const user = await createUser(db, actorOf(request), { email, firstName: f.firstName!, lastName: f.lastName!, roles: [grant] });
-      await sendInvitation(db, deps.mailer, deps.config.publicUrl, user, `${request.user!.firstName} ${request.user!.lastName}`);
-      return reply.flash(`Invitation envoyée à ${user.email}.`).redirect('/admin/utilisateurs', 303);
-    } catch (err) {
-      if (err instanceof DuplicateEmailError) {
-        return reply.html(InvitePage({ ctx: request.ctx(), values, errors: { email: err.message } }), 409);
-      }
-      throw err;
+      await addRole(db, actorOf(request), id, grant);
+    } catch (e) {
+      if (!(e instanceof DuplicateRoleError)) throw e;
+      return renderUser(request, reply, id, { values, errors: { role: e.message } }, 409);
     }
+    return reply.flash('Rôle ajouté.').redirect(`/admin/utilisateurs/${id}`, 303);
+  });
+
+  app.post('/admin/utilisateurs/:id/roles/:roleId/retirer', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
+    const { id, roleId } = request.params as { id: string; roleId: string };
+    if (id === request.user!.id && (await listGrants(db, id)).find((g) => g.id === roleId)?.role === 'admin') {
+      return reply.flash('Vous ne pouvez pas retirer votre propre rôle d’administration.').redirect(`/admin/utilisateurs/${id}`, 303);
+    }
+    if (!(await removeRole(db, actorOf(request), id, roleId))) return notFound(request, reply);
+    return reply.flash('Rôle retiré.').redirect(`/admin/utilisateurs/${id}`, 303);
   });
 
   for (const [path, active] of [['desactiver', false], ['reactiver', true]] as const) {

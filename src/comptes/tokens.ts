@@ -5,6 +5,7 @@ import { randomToken, sha256 } from '../platform/crypto.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { apiTokens, users } from './schema.js';
 import { principalOf, rolesColumn } from './users.js';
+import { isUuid } from '../platform/ids.js';
 
 export const TOKEN_PREFIX = 'cn_';
 export const MAX_TOKEN_NAME = 100;
@@ -53,7 +54,7 @@ export async function listTokens(db: Db, userId: string): Promise<ApiToken[]> {
 
 /** Revokes one of the user's own tokens; false when it is not theirs or already revoked. */
 export async function revokeToken(db: Db, actor: Actor, userId: string, tokenId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(tokenId)) return false;
+  if (!isUuid(tokenId)) return false;
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(apiTokens)

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db.js';
 import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Principal, type Role, type RoleGrant } from '../platform/access.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { roleAssignments, users } from './schema.js';
+import { isUuid } from '../platform/ids.js';
 
 export type User = typeof users.$inferSelect;
 
@@ -31,7 +32,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 }
 
 export async function findUserById(db: Db, id: string): Promise<User | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [u] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return u;
 }
@@ -94,6 +95,55 @@ export async function createUser(db: Db, actor: Actor, input: NewUser): Promise<
       after: { email: u.email, roles: input.roles },
     });
     return u;
+  });
+}
+
+export class DuplicateRoleError extends Error {
+  constructor() {
+    super('Ce compte a déjà ce rôle, avec la même portée.');
+  }
+}
+
+export interface GrantRow extends RoleGrant {
+  id: string;
+}
+
+export async function listGrants(db: Db, userId: string): Promise<GrantRow[]> {
+  if (!isUuid(userId)) return [];
+  const rows = await db
+    .select({ id: roleAssignments.id, role: roleAssignments.role, departement: roleAssignments.departement, structureId: roleAssignments.structureId })
+    .from(roleAssignments)
+    .where(eq(roleAssignments.userId, userId))
+    .orderBy(asc(roleAssignments.createdAt));
+  return rows.filter((r): r is GrantRow => (ROLES as readonly string[]).includes(r.role));
+}
+
+/** Gives a user one more role; the same role with the same scope twice is refused. */
+export async function addRole(db: Db, actor: Actor, userId: string, g: RoleGrant): Promise<void> {
+  await db.transaction(async (tx) => {
+    const same = (await listGrants(tx, userId)).some((x) => x.role === g.role && x.departement === g.departement && x.structureId === g.structureId);
+    if (same) throw new DuplicateRoleError();
+    await tx.insert(roleAssignments).values({ userId, role: g.role, departement: g.departement, structureId: g.structureId });
+    await recordAudit(tx, actor, { action: 'utilisateur.role_ajoute', objectType: 'utilisateur', objectId: userId, summary: `Rôle ${g.role} ajouté`, after: g });
+  });
+}
+
+export async function removeRole(db: Db, actor: Actor, userId: string, grantId: string): Promise<boolean> {
+  if (!isUuid(grantId)) return false;
+  return db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(roleAssignments)
+      .where(and(eq(roleAssignments.id, grantId), eq(roleAssignments.userId, userId)))
+      .returning();
+    if (!removed) return false;
+    await recordAudit(tx, actor, {
+      action: 'utilisateur.role_retire',
+      objectType: 'utilisateur',
+      objectId: userId,
+      summary: `Rôle ${removed.role} retiré`,
+      before: { role: removed.role, departement: removed.departement, structureId: removed.structureId },
+    });
+    return true;
   });
 }
 

@@ -8,6 +8,7 @@ import { distanceKm, normaliseName } from '../territoires/territoires.js';
 import { userNames } from '../comptes/users.js';
 import { lieux, lieuxConseillers } from './schema.js';
 import { FIELDS, toRecord, type Field, type LieuV1 } from './standard.js';
+import { isUuid } from '../platform/ids.js';
 
 export type LieuRow = typeof lieux.$inferSelect;
 type LieuInsert = typeof lieux.$inferInsert;
@@ -99,11 +100,7 @@ export async function lieuxDuConseiller(db: Db, userId: string): Promise<{ id: s
     .orderBy(lieux.nom);
 }
 
-/** A UUID in its canonical text form (8-4-4-4-12 hex digits): anything else would fail the ::uuid cast. */
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(id: string): boolean {
-  return UUID_RE.test(id);
-}
+export { isUuid };
 
 export async function getLieu(db: Db, id: string): Promise<LieuRow | undefined> {
   if (!isUuid(id)) return undefined;

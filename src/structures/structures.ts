@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import { commune } from '../territoires/territoires.js';
 import { structures } from './schema.js';
 import { normaliseSiret, siretProblem } from './siret.js';
+import { isUuid } from '../platform/ids.js';
 
 export type Structure = typeof structures.$inferSelect;
 
@@ -107,7 +108,7 @@ export async function findStructureBySiret(db: Db, siret: string): Promise<Struc
 }
 
 export async function getStructure(db: Db, id: string): Promise<Structure | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [s] = await db.select().from(structures).where(eq(structures.id, id)).limit(1);
   return s;
 }

@@ -157,6 +157,14 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
       expect(await visit(page, `${href}/modifier`, 200, /.+/)).toEqual([]);
     });
 
+    it('fiche d’un utilisateur (rôles, ajout de rôle)', async () => {
+      const page = await as('admin');
+      await page.goto('/admin/utilisateurs');
+      const href = await page.locator('main table a[href^="/admin/utilisateurs/"]').first().getAttribute('href');
+      expect(href).toMatch(/^\/admin\/utilisateurs\/[0-9a-f-]{36}$/);
+      expect(await visit(page, href!, 200, /.+/)).toEqual([]);
+    });
+
     it('/structures/nouvelle envoyé vide (erreurs affichées)', async () => {
       const page = await as('admin');
       await page.goto('/structures/nouvelle');

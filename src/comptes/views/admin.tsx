@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues, SearchBar } from '../../platform/views/components.js';
 import { ROLE_LABELS, ROLES } from '../../platform/access.js';
-import type { UserListRow } from '../users.js';
+import type { GrantRow, User, UserListRow } from '../users.js';
 import { describeGrant } from './account.js';
 import { departements } from '../../territoires/territoires.js';
 
@@ -38,7 +38,9 @@ export function UsersPage(p: { ctx: PageContext; users: UserListRow[]; q: string
               {p.users.map((u) => (
                 <tr>
                   <td>
-                    {u.firstName} {u.lastName}
+                    <a href={`/admin/utilisateurs/${u.id}`}>
+                      {u.firstName} {u.lastName}
+                    </a>
                   </td>
                   <td>{u.email}</td>
                   <td>{u.roles.map((g) => describeGrant(g, p.structureNames)).join(' ; ') || '—'}</td>
@@ -112,22 +114,7 @@ export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: 
         <Input name="email" label="Adresse électronique" type="email" autocomplete="off" required values={p.values} errors={p.errors} maxLength={254} />
         <Input name="firstName" label="Prénom" required values={p.values} errors={p.errors} maxLength={100} />
         <Input name="lastName" label="Nom" required values={p.values} errors={p.errors} maxLength={100} />
-        <Select
-          name="role"
-          label="Rôle"
-          required
-          values={p.values}
-          errors={p.errors}
-          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        />
-        <Select
-          name="departement"
-          label="Département (pour une préfecture)"
-          values={p.values}
-          errors={p.errors}
-          options={departements().map((d) => ({ value: d.code, label: `${d.code} · ${d.nom}` }))}
-        />
-        <Input name="siret" label="SIRET de la structure (pour une structure, un conseiller ou un coordinateur)" hint="14 chiffres" inputMode="numeric" values={p.values} errors={p.errors} maxLength={20} />
+        <RoleFields values={p.values} errors={p.errors} />
         <button class="fr-btn" type="submit">
           Envoyer l'invitation
         </button>
@@ -155,6 +142,75 @@ export function OutboxPage(p: { ctx: PageContext; mails: { id: number; to: strin
           <p class="cn-pre">{m.text}</p>
         </article>
       ))}
+    </Layout>
+  );
+}
+
+/** The role, département and SIRET fields shared by the invitation and the add-role forms. */
+function RoleFields(p: { values?: FormValues; errors?: FieldErrors }) {
+  return (
+    <>
+      <Select name="role" label="Rôle" required values={p.values} errors={p.errors} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+      <Select
+        name="departement"
+        label="Département (pour une préfecture)"
+        values={p.values}
+        errors={p.errors}
+        options={departements().map((d) => ({ value: d.code, label: `${d.code} · ${d.nom}` }))}
+      />
+      <Input name="siret" label="SIRET de la structure (pour une structure, un conseiller ou un coordinateur)" hint="14 chiffres" inputMode="numeric" values={p.values} errors={p.errors} maxLength={20} />
+    </>
+  );
+}
+
+export function UserPage(p: { ctx: PageContext; user: User; grants: GrantRow[]; structureNames: Map<string, string>; values?: FormValues; errors?: FieldErrors }) {
+  const u = p.user;
+  return (
+    <Layout ctx={p.ctx} title={`${u.firstName} ${u.lastName}`}>
+      <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+        <ol class="fr-breadcrumb__list">
+          <li>
+            <a class="fr-breadcrumb__link" href="/admin/utilisateurs">
+              Utilisateurs
+            </a>
+          </li>
+          <li>
+            <a class="fr-breadcrumb__link" aria-current="page">
+              {u.firstName} {u.lastName}
+            </a>
+          </li>
+        </ol>
+      </nav>
+      <h1>
+        {u.firstName} {u.lastName}
+      </h1>
+      <p>
+        {u.email} · {u.active ? (u.passwordHash ? 'Actif' : 'Invité') : 'Désactivé'} · dernière connexion : {formatDateTime(u.lastLoginAt)}
+      </p>
+      <h2>Rôles</h2>
+      {p.grants.length === 0 ? <p>Aucun rôle : ce compte ne voit que sa page « Mon compte ».</p> : null}
+      <ul>
+        {p.grants.map((g) => (
+          <li>
+            {describeGrant(g, p.structureNames)}{' '}
+            <form method="post" action={`/admin/utilisateurs/${u.id}/roles/${g.id}/retirer`} class="cn-inline-form">
+              <Csrf token={p.ctx.csrf} />
+              <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" title={`Retirer le rôle ${describeGrant(g, p.structureNames)}`}>
+                Retirer
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>Ajouter un rôle</h2>
+      <form method="post" action={`/admin/utilisateurs/${u.id}/roles`} novalidate>
+        <Csrf token={p.ctx.csrf} />
+        <ErrorSummary errors={p.errors} />
+        <RoleFields values={p.values} errors={p.errors} />
+        <button class="fr-btn" type="submit">
+          Ajouter le rôle
+        </button>
+      </form>
     </Layout>
   );
 }
