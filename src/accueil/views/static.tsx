@@ -89,8 +89,10 @@ export function AccessibilityPage({ ctx }: { ctx: PageContext }) {
         <li>
           Chaque page listée ci-dessous est contrôlée automatiquement, à chaque modification du code, avec l'outil axe-core (règles WCAG
           2.0, 2.1 niveaux A et AA) dans le navigateur Chromium : <strong>0 violation détectée</strong>. Pages contrôlées : accueil,
-          connexion, mot de passe oublié, tableau de bord de chaque rôle, mon compte, structures, utilisateurs, invitation, journal
-          d'audit, courriels, pages d'erreur, présente déclaration, mentions légales, données personnelles.
+          connexion, mot de passe oublié, tableau de bord de chaque rôle, mon compte, structures, utilisateurs et fiche d'un
+          utilisateur, invitation, journal d'audit, courriels, recherche d'un lieu et ses résultats, fiche d'un lieu, gestion et
+          formulaire des lieux, import de lieux, documentation de l'API, saisie et liste des activités, bénéficiaires, chiffres de
+          la structure, pages d'erreur, présente déclaration, mentions légales, données personnelles.
         </li>
         <li>Toutes les pages fonctionnent sans JavaScript, au clavier ; les formulaires signalent chaque erreur à côté du champ concerné.</li>
         <li>
