@@ -45,6 +45,9 @@ const COMMANDS: Record<string, Command> = {
     usage: 'demo:reset',
     help: 'Efface les comptes et structures de démonstration puis les recrée (les données réelles ne sont pas touchées).',
     async run(rt) {
+      if (!rt.config.demo) {
+        throw new UsageError('La démonstration est désactivée sur cette base (DEMO=0, ou DATABASE_URL sans DEMO=1) : demo:reset créerait des comptes au mot de passe public. Relancez avec DEMO=1 si c’est bien une base de démonstration.');
+      }
       const r = await resetDemo(rt.database.db);
       console.log(`Démonstration recréée : ${r.structures} structures, ${r.accounts} comptes (mot de passe demo-conseiller-numerique).`);
     },

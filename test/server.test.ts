@@ -111,6 +111,9 @@ describe('server and CLI on the embedded database', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('tokens:create');
     expect(help.stdout).toContain('territoires:import-centres');
+    const guarded = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'demo:reset'], { env: { ...env, DEMO: '0' }, encoding: 'utf8', timeout: 60_000 });
+    expect(guarded.status).toBe(2);
+    expect(guarded.stderr).toContain('démonstration est désactivée');
     const unknown = cli('nimporte-quoi');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('Commande inconnue');

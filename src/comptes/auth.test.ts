@@ -72,6 +72,25 @@ describe('sign-in', () => {
     expect(blocked.body).toContain('Trop de tentatives');
   });
 
+  it('throttles parallel guesses too: they cannot all slip past the limit', async () => {
+    const c = new TestClient(t.app);
+    await c.get('/connexion');
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => c.post('/connexion', { email: 'coordinateur@demo.test', password: `devine-${i}` })),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((x) => x === 401).length).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
+    expect(codes.filter((x) => x === 429).length).toBeGreaterThanOrEqual(15 - MAX_FAILURES_PER_ACCOUNT);
+  });
+
+  it('never redirects off-site after sign-in', async () => {
+    const c = new TestClient(t.app);
+    await c.get('/connexion');
+    const res = await c.post('/connexion', { email: 'admin@demo.test', password: 'demo-conseiller-numerique', retour: '/\t/evil.example' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/tableau-de-bord');
+  });
+
   it('logs out and forgets the session', async () => {
     const c = new TestClient(t.app);
     await c.login('banque@demo.test');

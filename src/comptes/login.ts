@@ -29,16 +29,21 @@ async function recentFailures(db: Db, column: 'email' | 'ip', value: string): Pr
  */
 export async function attemptLogin(db: Db, emailInput: string, password: string, ip: string): Promise<LoginResult> {
   const email = normaliseEmail(emailInput);
+  // The attempt is written as a failure before the (slow) password check, then counted with the
+  // others: concurrent attempts see each other, so parallel guesses cannot slip past the limit.
+  const [attempt] = await db.insert(loginAttempts).values({ email, ip, success: false }).returning({ id: loginAttempts.id });
   if (
-    (await recentFailures(db, 'email', email)) >= MAX_FAILURES_PER_ACCOUNT ||
-    (await recentFailures(db, 'ip', ip)) >= MAX_FAILURES_PER_IP
+    (await recentFailures(db, 'email', email)) > MAX_FAILURES_PER_ACCOUNT ||
+    (await recentFailures(db, 'ip', ip)) > MAX_FAILURES_PER_IP
   ) {
+    // A refused attempt does not extend the lock-out.
+    await db.delete(loginAttempts).where(eq(loginAttempts.id, attempt!.id));
     return { ok: false, reason: 'throttled' };
   }
   const user = await findUserByEmail(db, email);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
-  await db.insert(loginAttempts).values({ email, ip, success: ok });
   if (!ok || !user) return { ok: false, reason: 'invalid' };
+  await db.update(loginAttempts).set({ success: true }).where(eq(loginAttempts.id, attempt!.id));
   if (!user.active) return { ok: false, reason: 'disabled' };
   await markLogin(db, user.id);
   return { ok: true, user };

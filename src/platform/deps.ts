@@ -19,10 +19,16 @@ export function actorOf(request: FastifyRequest): Actor {
     : { userId: null, label: 'anonyme', requestId: request.id };
 }
 
-/** A same-site path to go back to after sign-in; anything else becomes the dashboard. */
+/**
+ * A same-site path to go back to after sign-in; anything else becomes the dashboard. Only printable
+ * ASCII without spaces is kept (browsers drop tabs and line breaks, turning `/\t/x` into `//x`), and
+ * the path must resolve to this site.
+ */
 export function safeReturnPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
-    return '/tableau-de-bord';
-  }
-  return value;
+  const fallback = '/tableau-de-bord';
+  if (typeof value !== 'string' || value.length > 2000 || !/^\/[\x21-\x7e]*$/.test(value)) return fallback;
+  if (value.startsWith('//') || value.includes('\\')) return fallback;
+  const base = 'http://site.invalid';
+  const url = new URL(value, base);
+  return url.origin === base ? url.pathname + url.search : fallback;
 }

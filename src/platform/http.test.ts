@@ -82,4 +82,10 @@ describe('HTTP platform', () => {
   it('applies migrations once: a second run changes nothing', async () => {
     expect(await migrate(t.database)).toEqual([]);
   });
+
+  it('stops on a migration whose own SQL violates a unique constraint (never skips it silently)', async () => {
+    const bad = [{ name: '9999_bad', sql: `create table zz_dup(x int); insert into zz_dup values (1), (1); create unique index zz_dup_x on zz_dup(x);` }];
+    await expect(migrate(t.database, bad)).rejects.toThrow(/9999_bad/);
+    expect(await t.database.query(`select 1 from schema_migrations where name = '9999_bad'`)).toEqual([]);
+  });
 });

@@ -24,10 +24,12 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * isolate themselves in a fresh schema on a shared server.
  */
 export async function migrate(database: Database, migrations = readMigrations()): Promise<string[]> {
-  await database.exec(`create table if not exists schema_migrations (
-    name text primary key,
-    applied_at timestamptz not null default now()
-  )`);
+  const lock = database.kind === 'postgres' ? 'select pg_advisory_xact_lock(727274);' : '';
+  await database.execInTransaction(`${lock}
+    create table if not exists schema_migrations (
+      name text primary key,
+      applied_at timestamptz not null default now()
+    )`);
   const applied = new Set(
     (await database.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name),
   );
@@ -38,13 +40,17 @@ export async function migrate(database: Database, migrations = readMigrations())
     const name = m.name.replace(/'/g, "''");
     // The lock serialises concurrent starters on a shared server; recording the name first makes
     // the loser of a race fail on the primary key and skip a migration the winner has applied.
-    const lock = database.kind === 'postgres' ? 'select pg_advisory_xact_lock(727274);' : '';
     try {
       await database.execInTransaction(`${lock}
         insert into schema_migrations(name) values ('${name}');
         ${statements}`);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505') continue;
+      // Lost a race with another instance (its insert of this name committed first): skip. Any other
+      // unique violation comes from the migration itself and must stop the start.
+      if ((e as { code?: string }).code === '23505') {
+        const rows = await database.query<{ name: string }>('select name from schema_migrations where name = $1', [m.name]);
+        if (rows.length > 0) continue;
+      }
       throw new Error(`Migration ${m.name} : ${(e as Error).message}`, { cause: e });
     }
     done.push(m.name);
