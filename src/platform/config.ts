@@ -25,7 +25,8 @@ export interface Config {
   /** Seed and show the demo (always on with the embedded database). */
   demo: boolean;
   logLevel: string;
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-For is believed: false, a number of hops, or addresses/CIDRs. Never `true`. */
+  trustProxy: false | number | string;
   version: string;
   /** Base URL of the national address API (BAN), or undefined when geocoding is off (BAN_URL=off). */
   banUrl: string | undefined;
@@ -68,6 +69,20 @@ function banUrl(value: string | undefined): string | undefined {
   return value.replace(/\/$/, '');
 }
 
+/**
+ * TRUST_PROXY: a number of proxy hops in front of the app (`1` behind one load balancer), or a
+ * comma-separated list of proxy addresses / CIDRs. Trusting every hop would let a client choose its
+ * own IP address with X-Forwarded-For and escape the per-IP login limit.
+ */
+export function trustProxy(value: string | undefined): false | number | string {
+  const v = (value ?? '').trim();
+  if (v === '' || ['0', 'false', 'non', 'off', 'no'].includes(v.toLowerCase())) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (['true', 'oui', 'on', 'yes'].includes(v.toLowerCase())) return 1;
+  if (!/^[0-9a-fA-F.:/, ]+$/.test(v)) throw new ConfigError('TRUST_PROXY : un nombre de relais (1) ou une liste d’adresses IP / CIDR séparées par des virgules');
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || './data');
   const port = Number(env.PORT ?? 3000);
@@ -107,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proconnect,
     demo,
     logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: flag(env.TRUST_PROXY) ?? false,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     version: readVersion(),
     banUrl: banUrl(env.BAN_URL),
     mapTilesUrl: env.MAP_TILES_URL || undefined,

@@ -84,7 +84,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: typeof opts.logger === 'object' ? opts.logger : undefined,
     logger: typeof opts.logger === 'object' ? undefined : (opts.logger ?? false),
-    trustProxy: config.trustProxy,
+    // A number of hops becomes a function: only that many proxies, counted from the socket, are believed.
+    trustProxy: typeof config.trustProxy === 'number' ? (_address: string, hop: number) => hop < (config.trustProxy as number) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
