@@ -1,26 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../platform/deps.js';
 import type { FieldErrors } from '../platform/views/components.js';
+import { isCalendarDate, queryParam } from '../platform/http.js';
 import { distinctAuditActions, listAudit } from './audit.js';
 import { JournalPage } from './views/journal.js';
 
 const PAGE = 50;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/journal', { config: { access: 'audit:consulter' } }, async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>;
-    const values = { q: (q.q ?? '').slice(0, 100), action: q.action ?? '', du: q.du ?? '', au: q.au ?? '' };
+    const values = { q: queryParam(request, 'q', 100), action: queryParam(request, 'action', 100), du: queryParam(request, 'du'), au: queryParam(request, 'au') };
     const errors: FieldErrors = {};
-    if (values.du && !DATE_RE.test(values.du)) errors.du = 'Date attendue au format AAAA-MM-JJ.';
-    if (values.au && !DATE_RE.test(values.au)) errors.au = 'Date attendue au format AAAA-MM-JJ.';
-    const before = Number(q.avant);
+    if (values.du && !isCalendarDate(values.du)) errors.du = 'Saisissez une date réelle, au format AAAA-MM-JJ.';
+    if (values.au && !isCalendarDate(values.au)) errors.au = 'Saisissez une date réelle, au format AAAA-MM-JJ.';
+    const before = Number(queryParam(request, 'avant'));
     const rows = await listAudit(deps.db, {
       q: values.q || undefined,
       action: values.action || undefined,
       from: values.du && !errors.du ? values.du : undefined,
       to: values.au && !errors.au ? values.au : undefined,
-      before: Number.isInteger(before) && before > 0 ? before : undefined,
+      before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
       limit: PAGE + 1,
     });
     const page = rows.slice(0, PAGE);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, safeReturnPath, type AppDeps } from '../platform/deps.js';
-import { clientIp, formBody, notFound, SESSION_COOKIE } from '../platform/http.js';
+import { clientIp, formBody, notFound, queryParam, SESSION_COOKIE } from '../platform/http.js';
 import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Role, type RoleGrant } from '../platform/access.js';
 import type { FieldErrors, FormValues } from '../platform/views/components.js';
 import { listOutbox } from '../platform/mail.js';
@@ -44,9 +44,9 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
   const { db } = deps;
 
   app.get('/connexion', { config: { access: 'public' } }, async (request, reply) => {
-    const q = request.query as { retour?: string };
-    if (request.user) return reply.redirect(safeReturnPath(q.retour), 303);
-    return reply.html(LoginPage({ ctx: request.ctx(), retour: q.retour ? safeReturnPath(q.retour) : undefined }));
+    const retour = queryParam(request, 'retour', 2000);
+    if (request.user) return reply.redirect(safeReturnPath(retour), 303);
+    return reply.html(LoginPage({ ctx: request.ctx(), retour: retour ? safeReturnPath(retour) : undefined }));
   });
 
   app.post('/connexion', { config: { access: 'public' } }, async (request, reply) => {
@@ -100,7 +100,7 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
   });
 
   app.get('/mot-de-passe/nouveau', { config: { access: 'public' } }, async (request, reply) => {
-    const token = String((request.query as { jeton?: string }).jeton ?? '');
+    const token = queryParam(request, 'jeton');
     const link = await checkPasswordLink(db, token);
     if (!link) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
     return reply.html(NewPasswordPage({ ctx: request.ctx(), token, email: link.user.email, invitation: link.purpose === 'invitation' }));
@@ -172,9 +172,8 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
   // --- Administration of accounts ---
 
   app.get('/admin/utilisateurs', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
-    const query = request.query as { q?: string; page?: string };
-    const q = (query.q ?? '').slice(0, 100);
-    const page = pageNumber(query.page);
+    const q = queryParam(request, 'q', 100);
+    const page = pageNumber(queryParam(request, 'page'));
     const rows = await listUsers(db, { q, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
     const users = rows.slice(0, PAGE_SIZE);
     const names = await structureNames(db, [...new Set(users.flatMap((u) => u.roles.map((g) => g.structureId)).filter((x): x is string => !!x))]);

@@ -173,6 +173,24 @@ describe('route access table', () => {
   }
 });
 
+describe('odd query strings never give a 500', () => {
+  it.each([
+    '/admin/utilisateurs?q=a&q=b',
+    '/structures?q=a&q=b&page=x&page=y',
+    '/admin/journal?q=a&q=b',
+    '/admin/journal?du=2024-13-45&au=2024-02-30',
+    '/admin/journal?avant=99999999999999999999',
+    '/connexion?retour=/%0d%0aSet-Cookie:x',
+    '/connexion?retour=/%E2%80%A8',
+    '/mot-de-passe/nouveau?jeton=a&jeton=b',
+  ])('%s', async (url) => {
+    const res = await clients.get('admin')!.get(url);
+    expect(res.statusCode).toBeLessThan(500);
+    const anon = await new TestClient(t.app).get(url);
+    expect(anon.statusCode).toBeLessThan(500);
+  });
+});
+
 describe('territory and structure isolation', () => {
   it('a préfecture of the 57 sees no structure of another département', async () => {
     const c = clients.get('prefecture')!;

@@ -349,6 +349,19 @@ export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyR
   );
 }
 
+/** One query parameter as a string: '' when absent, repeated (an array) or too long. */
+export function queryParam(request: FastifyRequest, name: string, max = 200): string {
+  const v = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' && v.length <= max ? v : '';
+}
+
+/** Whether a YYYY-MM-DD string is a real calendar date (2024-02-30 is not). */
+export function isCalendarDate(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
 /** Reads a urlencoded form body as strings (trimmed); arrays keep their last value unless asked. */
 export function formBody(request: FastifyRequest): Record<string, string> {
   const body = (request.body ?? {}) as Record<string, unknown>;

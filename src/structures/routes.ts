@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type AppDeps } from '../platform/deps.js';
-import { forbidden, formBody, notFound } from '../platform/http.js';
+import { forbidden, formBody, notFound, queryParam } from '../platform/http.js';
 import { can, structureScope } from '../platform/access.js';
 import {
   DuplicateSiretError,
@@ -61,9 +61,8 @@ export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps): v
   }
 
   app.get('/structures', { config: { access: 'structures:consulter' } }, async (request, reply) => {
-    const query = request.query as { q?: string; page?: string };
-    const q = (query.q ?? '').slice(0, 100);
-    const n = Number(query.page);
+    const q = queryParam(request, 'q', 100);
+    const n = Number(queryParam(request, 'page'));
     const page = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
     const { rows, total } = await listStructures(db, structureScope(request.user), { q, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
     return reply.html(
