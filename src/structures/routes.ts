@@ -105,21 +105,23 @@ export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps): v
   app.get('/structures/:id/modifier', { config: { access: 'structures:modifier' } }, async (request, reply) => {
     const s = await loadFor(request, reply, 'structures:modifier');
     if (!s) return reply;
-    return reply.html(StructureFormPage({ ctx: request.ctx(), values: valuesOf(s), id: s.id }));
+    return reply.html(StructureFormPage({ ctx: request.ctx(), values: valuesOf(s), id: s.id, locked: !can(request.user, 'structures:creer') }));
   });
 
   app.post('/structures/:id/modifier', { config: { access: 'structures:modifier' } }, async (request, reply) => {
     const s = await loadFor(request, reply, 'structures:modifier');
     if (!s) return reply;
-    const input = inputOf(request);
+    const locked = !can(request.user, 'structures:creer');
+    // A structure's manager cannot move it to another département nor take another SIRET.
+    const input = locked ? { ...inputOf(request), siret: s.siret, communeInsee: s.communeInsee } : inputOf(request);
     const v = validateStructure(input);
-    if (!v.ok) return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: v.errors, id: s.id }), 400);
+    if (!v.ok) return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: v.errors, id: s.id, locked }), 400);
     try {
       await updateStructure(db, actorOf(request), s.id, v.value);
       return reply.flash('Les modifications sont enregistrées.').redirect(`/structures/${s.id}`, 303);
     } catch (e) {
       if (!(e instanceof DuplicateSiretError)) throw e;
-      return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: { siret: e.message }, id: s.id }), 409);
+      return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: { siret: e.message }, id: s.id, locked }), 409);
     }
   });
 }

@@ -94,6 +94,13 @@ describe('structure pages', () => {
       contactTelephone: '',
     });
     expect(res.statusCode).toBe(303);
+    // the manager cannot move the structure to another département nor change its SIRET
+    const moved = await manager.post(`/structures/${s.id}/modifier`, {
+      siret: '21570463000015', nom: s.nom, type: s.type, adresse: s.adresse, codePostal: '54000', communeInsee: '54395', contactEmail: '', contactTelephone: '',
+    });
+    expect(moved.statusCode).toBe(400); // 54000 is not a postcode of Metz, which stays the commune
+    const after = (await findStructureBySiret(t.database.db, s.siret))!;
+    expect([after.siret, after.communeInsee, after.departement]).toEqual([s.siret, s.communeInsee, '57']);
     const [entry] = await listAudit(t.database.db, { action: 'structure.modifiee' });
     expect(entry?.actorLabel).toContain('structure@demo.test');
     expect(entry?.before).toEqual({ contactEmail: null });

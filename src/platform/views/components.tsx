@@ -15,6 +15,7 @@ interface InputProps {
   maxLength?: number;
   inputMode?: 'numeric' | 'email' | 'tel' | 'text';
   value?: string;
+  readOnly?: boolean;
 }
 
 /** A DSFR text field whose error sits next to it and is announced with the field. */
@@ -45,6 +46,7 @@ export function Input(p: InputProps) {
         inputMode={p.inputMode}
         aria-describedby={describedBy}
         aria-invalid={error ? 'true' : undefined}
+        readOnly={p.readOnly}
       />
       {error ? (
         <p class="fr-error-text" id={`${id}-erreur`}>

@@ -110,7 +110,8 @@ export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit
   );
 }
 
-export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors; id?: string }) {
+/** `locked`: the SIRET and the commune are the administration's to change (they decide who sees the structure). */
+export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors; id?: string; locked?: boolean }) {
   const action = p.id ? `/structures/${p.id}/modifier` : '/structures/nouvelle';
   return (
     <Layout ctx={p.ctx} title={p.id ? 'Modifier la structure' : 'Ajouter une structure'}>
@@ -118,12 +119,12 @@ export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; er
       <form method="post" action={action} novalidate>
         <Csrf token={p.ctx.csrf} />
         <ErrorSummary errors={p.errors} />
-        <Input name="siret" label="SIRET" hint="14 chiffres, par exemple 215 704 630 00015" inputMode="numeric" required values={p.values} errors={p.errors} maxLength={20} />
+        <Input name="siret" label="SIRET" hint={p.locked ? "Modifiable par l'ANCT uniquement" : '14 chiffres, par exemple 215 704 630 00015'} inputMode="numeric" required values={p.values} errors={p.errors} maxLength={20} readOnly={p.locked} />
         <Input name="nom" label="Nom de la structure" required values={p.values} errors={p.errors} maxLength={200} />
         <Select name="type" label="Type de structure" required options={typeOptions} values={p.values} errors={p.errors} />
         <Input name="adresse" label="Adresse" hint="Numéro et voie" autocomplete="street-address" required values={p.values} errors={p.errors} maxLength={300} />
         <Input name="codePostal" label="Code postal" inputMode="numeric" autocomplete="postal-code" required values={p.values} errors={p.errors} maxLength={5} />
-        <Input name="communeInsee" label="Code INSEE de la commune" hint="5 caractères, par exemple 57463 pour Metz" required values={p.values} errors={p.errors} maxLength={5} />
+        <Input name="communeInsee" label="Code INSEE de la commune" hint={p.locked ? "Modifiable par l'ANCT uniquement" : '5 caractères, par exemple 57463 pour Metz'} required values={p.values} errors={p.errors} maxLength={5} readOnly={p.locked} />
         <Input name="contactEmail" label="Adresse électronique de contact" type="email" values={p.values} errors={p.errors} maxLength={254} />
         <Input name="contactTelephone" label="Téléphone de contact" type="tel" autocomplete="tel" values={p.values} errors={p.errors} maxLength={20} />
         <button class="fr-btn" type="submit">
