@@ -134,6 +134,15 @@ describe('forgotten password', () => {
     await d.login('structure@demo.test', 'un nouveau mot de passe');
   });
 
+  it('sends at most three reset links an hour to one account', async () => {
+    const c = new TestClient(t.app);
+    await c.get('/mot-de-passe/oublie');
+    const before = (await listOutbox(t.database.db, 500)).filter((m) => m.to === 'candidat@demo.test').length;
+    for (let i = 0; i < 5; i++) expect((await c.post('/mot-de-passe/oublie', { email: 'candidat@demo.test' })).statusCode).toBe(200);
+    const after = (await listOutbox(t.database.db, 500)).filter((m) => m.to === 'candidat@demo.test').length;
+    expect(after - before).toBe(3);
+  });
+
   it('rejects an expired link', async () => {
     const c = new TestClient(t.app);
     await c.get('/mot-de-passe/oublie');

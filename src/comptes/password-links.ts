@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import type { Mailer } from '../platform/mail.js';
@@ -65,23 +65,38 @@ export async function usePasswordLink(db: Db, token: string, passwordHash: strin
   });
 }
 
-/** Sends a reset link when the account exists and is active; says nothing either way. */
-export async function requestPasswordReset(db: Db, mailer: Mailer, publicUrl: string, email: string): Promise<void> {
+/** At most this many reset links per account and hour: the form cannot be used to flood a mailbox. */
+export const MAX_RESET_LINKS_PER_HOUR = 3;
+
+/**
+ * Sends a reset link when the account exists and is active; says nothing either way. An SMTP
+ * delivery is not awaited (its time and its failures would tell whether the account exists); the
+ * outbox is written before answering.
+ */
+export async function requestPasswordReset(db: Db, mailer: Mailer, publicUrl: string, email: string, onError: (e: unknown) => void = () => undefined): Promise<void> {
   const user = await findUserByEmail(db, email);
   if (!user || !user.active) return;
+  const [recent] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(passwordTokens)
+    .where(and(eq(passwordTokens.userId, user.id), eq(passwordTokens.purpose, 'reinitialisation'), gt(passwordTokens.createdAt, new Date(Date.now() - 3600_000))));
+  if ((recent?.n ?? 0) >= MAX_RESET_LINKS_PER_HOUR) return;
   const token = await createPasswordLink(db, user.id, 'reinitialisation');
-  await mailer.send({
-    to: user.email,
-    subject: 'Réinitialiser votre mot de passe · Conseiller numérique',
-    text: [
-      `Bonjour ${user.firstName},`,
-      '',
-      'Vous avez demandé à réinitialiser votre mot de passe. Ce lien est valable une heure et ne sert qu’une fois :',
-      `${publicUrl}/mot-de-passe/nouveau?jeton=${token}`,
-      '',
-      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
-    ].join('\n'),
-  });
+  const sending = mailer
+    .send({
+      to: user.email,
+      subject: 'Réinitialiser votre mot de passe · Conseiller numérique',
+      text: [
+        `Bonjour ${user.firstName},`,
+        '',
+        'Vous avez demandé à réinitialiser votre mot de passe. Ce lien est valable une heure et ne sert qu’une fois :',
+        `${publicUrl}/mot-de-passe/nouveau?jeton=${token}`,
+        '',
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+      ].join('\n'),
+    })
+    .catch(onError);
+  if (mailer.kind === 'outbox') await sending;
 }
 
 export async function sendInvitation(db: Db, mailer: Mailer, publicUrl: string, user: User, invitedBy: string): Promise<void> {

@@ -95,7 +95,7 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     const email = (formBody(request).email ?? '').slice(0, 300);
     const err = emailProblem(email);
     if (err) return reply.html(ForgotPage({ ctx: request.ctx(), values: { email }, errors: { email: err } }), 400);
-    await requestPasswordReset(db, deps.mailer, deps.config.publicUrl, email);
+    await requestPasswordReset(db, deps.mailer, deps.config.publicUrl, email, (e) => request.log.error({ err: e }, 'reset mail not sent'));
     return reply.html(ForgotPage({ ctx: request.ctx(), sent: true }));
   });
 
