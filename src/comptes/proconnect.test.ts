@@ -224,6 +224,17 @@ describe('ProConnect sign-in', () => {
     expect((await other.get('/tableau-de-bord/admin')).statusCode).not.toBe(200);
   });
 
+  it('refuses a callback opened in another browser than the one that started the flow (login forgery)', async () => {
+    const attacker = new TestClient(t.app);
+    const callback = await signInAtProvider(attacker, provider!.issuer, 'agent-admin');
+    const victim = new TestClient(t.app);
+    await victim.get('/');
+    const res = await victim.get(callback);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('pas été commencée dans ce navigateur');
+    expect((await victim.get('/tableau-de-bord/admin')).statusCode).not.toBe(200);
+  });
+
   it('goes back to the page asked for before sign-in', async () => {
     const c = new TestClient(t.app);
     const callback = await signInAtProvider(c, provider!.issuer, 'agent-admin', { retour: '/tableau-de-bord/admin' });

@@ -5,6 +5,7 @@ import type { AppDeps } from '../platform/deps.js';
 import { safeReturnPath } from '../platform/deps.js';
 import type { ProConnectConfig } from '../platform/config.js';
 import { formBody } from '../platform/http.js';
+import { safeEqual, sha256 } from '../platform/crypto.js';
 import { oidcFlows, users } from './schema.js';
 import { findUserByEmail } from './users.js';
 import { signIn } from './routes.js';
@@ -106,6 +107,7 @@ export function registerProConnectRoutes(app: FastifyInstance, deps: AppDeps): v
       state: started.state,
       nonce: started.nonce,
       codeVerifier: started.codeVerifier,
+      browserBinding: sha256(request.csrfToken),
       returnTo: formBody(request).retour ? safeReturnPath(formBody(request).retour) : null,
     });
     return reply.redirect(started.url, 303);
@@ -120,6 +122,11 @@ export function registerProConnectRoutes(app: FastifyInstance, deps: AppDeps): v
     const [flow] = await db.delete(oidcFlows).where(eq(oidcFlows.state, q.state)).returning();
     if (!flow || Date.now() - flow.createdAt.getTime() > FLOW_TTL_MS) {
       return refuse(request, reply, 'Cette tentative de connexion a expiré. Recommencez.', 400);
+    }
+    // A callback link opened in another browser (e.g. sent by someone else) must not sign anyone in.
+    if (!request.csrfToken || !safeEqual(flow.browserBinding, sha256(request.csrfToken))) {
+      request.log.warn('proconnect callback from another browser');
+      return refuse(request, reply, "Cette connexion n'a pas été commencée dans ce navigateur. Recommencez depuis la page de connexion.", 400);
     }
     let identity;
     try {

@@ -102,6 +102,8 @@ export const oidcFlows = pgTable('oidc_flows', {
   state: text('state').primaryKey(),
   nonce: text('nonce').notNull(),
   codeVerifier: text('code_verifier').notNull(),
+  /** sha256 of the CSRF token of the browser that started the flow: the callback must come from it. */
+  browserBinding: text('browser_binding').notNull().default(''),
   returnTo: text('return_to'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "oidc_flows" ADD COLUMN "browser_binding" text DEFAULT '' NOT NULL;
