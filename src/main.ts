@@ -10,18 +10,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const rt = await openRuntime('serveur');
   const { config, database, logger } = rt;
-  if (config.demo && (await seedDemoIfEmpty(database.db))) logger.info('demo data seeded (Moselle)');
-  const app = await buildApp({ config, database, logger });
-  await app.listen({ port: config.port, host: config.host });
-  // Retention of followed beneficiaries: once a day (BENEFICIAIRES_RETENTION_MOIS, 12 by default).
-  const stopRetention = startRetentionTimer(database.db, SYSTEM_ACTOR, logger);
-  logger.info(
-    { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
-    'conseiller-numerique ready',
-  );
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let stopRetention: (() => Promise<void>) | undefined;
 
+  // Installed before anything long (demo seed, listen): a signal at any point closes the database.
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests');
@@ -31,11 +25,11 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
-      stopRetention();
-      await app.close(); // stops accepting, waits for in-flight requests
+      await app?.close(); // stops accepting, waits for in-flight requests
+      await stopRetention?.();
       await rt.shutdown();
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     } catch (e) {
       logger.error({ err: e }, 'error while shutting down');
       process.exit(1);
@@ -43,6 +37,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  try {
+    if (config.demo && (await seedDemoIfEmpty(database.db))) logger.info('demo data seeded (Moselle)');
+    app = await buildApp({ config, database, logger });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    logger.error({ err: e }, 'start failed');
+    await stop('start failed', 1);
+    return;
+  }
+  // Retention of followed beneficiaries: once a day (BENEFICIAIRES_RETENTION_MOIS, 12 by default).
+  stopRetention = startRetentionTimer(database.db, SYSTEM_ACTOR, logger);
+  logger.info(
+    { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
+    'conseiller-numerique ready',
+  );
 }
 
 main().catch((e: unknown) => {

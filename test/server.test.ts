@@ -106,6 +106,21 @@ describe('server and CLI on the embedded database', () => {
     expect(await stop(server)).toBe(0);
   }, 180_000);
 
+  it('exits 1 and releases the database when the port is taken', async () => {
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+    } finally {
+      blocker.close();
+    }
+    const after = cli('tokens:create', 'admin@demo.test'); // the lock was released
+    expect(after.status, after.stderr).toBe(0);
+  }, 120_000);
+
   it('prints help and rejects unknown commands', () => {
     const help = cli('--help');
     expect(help.status).toBe(0);
