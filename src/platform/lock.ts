@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class LockError extends Error {}
@@ -20,7 +20,7 @@ function alive(pid: number): boolean {
 export function acquireDataDirLock(dataDir: string, what: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'instance.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() }));
@@ -49,7 +49,26 @@ export function acquireDataDirLock(dataDir: string, what: string): () => void {
             `Arrêtez-le d'abord (Ctrl+C sur « npm start »), puis relancez cette commande ; ou utilisez une base PostgreSQL avec DATABASE_URL.`,
         );
       }
-      if (existsSync(file)) unlinkSync(file); // stale lock of a dead process
+      // Stale lock of a dead process: move it aside atomically, so that of two processes taking it
+      // over at once only one removes it; then check that what was moved is the dead one's.
+      const aside = `${file}.${process.pid}.stale`;
+      try {
+        renameSync(file, aside);
+      } catch {
+        continue; // another process moved it first: try again from the start
+      }
+      let moved: { pid?: number } = {};
+      try {
+        moved = JSON.parse(readFileSync(aside, 'utf8')) as typeof moved;
+      } catch {
+        /* unreadable: stale */
+      }
+      if (moved.pid && moved.pid !== holder.pid && alive(moved.pid)) {
+        // We moved a fresh lock taken meanwhile by a live process: put it back and give up.
+        renameSync(aside, file);
+        throw new LockError(`La base embarquée (${dataDir}) vient d'être ouverte par un autre processus (pid ${moved.pid}).`);
+      }
+      unlinkSync(aside);
     }
   }
   throw new LockError(`Impossible de prendre le verrou ${file}`);
