@@ -10,7 +10,7 @@ import { attemptLogin } from './login.js';
 import { createSession, destroySession, destroyUserSessions } from './sessions.js';
 import { checkPasswordLink, requestPasswordReset, sendInvitation, usePasswordLink } from './password-links.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { addRole, createUser, DuplicateEmailError, DuplicateRoleError, emailProblem, findUserById, listGrants, listUsers, MAX_NAME_LENGTH, removeRole, setActive, setPassword } from './users.js';
+import { addRole, createUser, LastAdminError, DuplicateEmailError, DuplicateRoleError, emailProblem, findUserById, listGrants, listUsers, MAX_NAME_LENGTH, removeRole, setActive, setPassword } from './users.js';
 import { createApiToken, listTokens, MAX_TOKEN_NAME, revokeToken } from './tokens.js';
 import { ForgotPage, LoginPage, NewPasswordPage } from './views/auth.js';
 import { AccountPage } from './views/account.js';
@@ -261,7 +261,12 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     if (id === request.user!.id && (await listGrants(db, id)).find((g) => g.id === roleId)?.role === 'admin') {
       return reply.flash('Vous ne pouvez pas retirer votre propre rôle d’administration.').redirect(`/admin/utilisateurs/${id}`, 303);
     }
-    if (!(await removeRole(db, actorOf(request), id, roleId))) return notFound(request, reply);
+    try {
+      if (!(await removeRole(db, actorOf(request), id, roleId))) return notFound(request, reply);
+    } catch (e) {
+      if (!(e instanceof LastAdminError)) throw e;
+      return reply.flash(e.message).redirect(`/admin/utilisateurs/${id}`, 303);
+    }
     return reply.flash('Rôle retiré.').redirect(`/admin/utilisateurs/${id}`, 303);
   });
 
@@ -273,7 +278,12 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
       if (user.id === request.user!.id && !active) {
         return reply.flash('Vous ne pouvez pas désactiver votre propre compte.').redirect('/admin/utilisateurs', 303);
       }
-      await setActive(db, actorOf(request), id, active);
+      try {
+        await setActive(db, actorOf(request), id, active);
+      } catch (e) {
+        if (!(e instanceof LastAdminError)) throw e;
+        return reply.flash(e.message).redirect('/admin/utilisateurs', 303);
+      }
       if (!active) await destroyUserSessions(db, id);
       return reply.flash(`Compte ${user.email} ${active ? 'réactivé' : 'désactivé'}.`).redirect('/admin/utilisateurs', 303);
     });

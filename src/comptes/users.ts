@@ -136,6 +136,7 @@ export async function removeRole(db: Db, actor: Actor, userId: string, grantId: 
       .where(and(eq(roleAssignments.id, grantId), eq(roleAssignments.userId, userId)))
       .returning();
     if (!removed) return false;
+    if (removed.role === 'admin') await ensureAnAdminRemains(tx);
     await recordAudit(tx, actor, {
       action: 'utilisateur.role_retire',
       objectType: 'utilisateur',
@@ -145,6 +146,27 @@ export async function removeRole(db: Db, actor: Actor, userId: string, grantId: 
     });
     return true;
   });
+}
+
+export class LastAdminError extends Error {
+  constructor() {
+    super('C’est le dernier administrateur actif : nommez-en un autre d’abord.');
+  }
+}
+
+/**
+ * Inside a transaction that removes an admin role or disables an account: fails when no active
+ * admin would remain. The advisory lock serialises such changes, so two admins removing each other
+ * at the same moment cannot both succeed.
+ */
+async function ensureAnAdminRemains(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(727275)`);
+  const [r] = await tx
+    .select({ n: sql<number>`count(distinct ${users.id})::int` })
+    .from(roleAssignments)
+    .innerJoin(users, eq(users.id, roleAssignments.userId))
+    .where(and(eq(roleAssignments.role, 'admin'), eq(users.active, true)));
+  if ((r?.n ?? 0) === 0) throw new LastAdminError();
 }
 
 export async function setPassword(db: Db, actor: Actor, userId: string, passwordHash: string): Promise<void> {
@@ -162,6 +184,7 @@ export async function setPassword(db: Db, actor: Actor, userId: string, password
 export async function setActive(db: Db, actor: Actor, userId: string, active: boolean): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(users).set({ active }).where(eq(users.id, userId));
+    if (!active) await ensureAnAdminRemains(tx);
     await recordAudit(tx, actor, {
       action: active ? 'utilisateur.reactive' : 'utilisateur.desactive',
       objectType: 'utilisateur',
