@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const rt = await openRuntime('serveur');
   const { config, database, logger } = rt;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let stopRetention: (() => Promise<void>) | undefined;
+  let stopRetention: (() => Promise<void>) | undefined = undefined;
 
   // Installed before anything long (demo seed, listen): a signal at any point closes the database.
   let stopping = false;
