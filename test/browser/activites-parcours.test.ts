@@ -37,7 +37,10 @@ describe.skipIf(chromiumMissing)('parcours d’un conseiller dans Chromium', () 
   }
 
   it('records three activities, lists and exports them, and keeps the figures right after an edit and a deletion', async () => {
-    await page.goto('/activites/nouvelle');
+    await page.goto('/tableau-de-bord/conseiller');
+    expect(await page.getByText('Aucune activité enregistrée pour le moment').count()).toBe(1); // the empty state says what to do
+    await page.getByRole('link', { name: 'Enregistrer une activité' }).click();
+    await page.waitForURL(/\/activites\/nouvelle$/);
     await radio('Accompagnement individuel');
     await box('E-mail');
     await radio('45 min');

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.js';
 import type { Principal } from '../../platform/access.js';
-import { Stat } from '../../accueil/views/dashboards.js';
+import { EmptyState, Stat } from '../../accueil/views/dashboards.js';
 import { countsForConseiller, countsForStructures, type ActiviteCounts } from '../activites.js';
 import { countBeneficiaires } from '../beneficiaires.js';
 
@@ -25,6 +25,17 @@ export async function activitesFigures(db: Db, user: Principal, role: ActivitesF
 /** The activity tiles of the structure / conseiller / coordinateur dashboards. */
 export function ActivitesStats({ f }: { f: ActivitesFigures }) {
   return (
+    <>
+    {f.mine && f.mine.activites === 0 ? (
+      <EmptyState title="Aucune activité enregistrée pour le moment">
+        <p>Après chaque accompagnement, atelier ou aide ponctuelle, notez-le en moins d'une minute, même sans réseau.</p>
+        <p>
+          <a class="fr-btn" href="/activites/nouvelle">
+            Enregistrer une activité
+          </a>
+        </p>
+      </EmptyState>
+    ) : null}
     <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
       {f.mine ? <Stat label="Mes activités" value={f.mine.activites} href="/activites" /> : null}
       {f.mine ? <Stat label="Mes accompagnements" value={f.mine.accompagnements} href="/activites" /> : null}
@@ -33,5 +44,6 @@ export function ActivitesStats({ f }: { f: ActivitesFigures }) {
       {f.structure ? <Stat label="Activités de la structure" value={f.structure.activites} href="/activites/structure" /> : null}
       {f.structure ? <Stat label="Accompagnements de la structure" value={f.structure.accompagnements} href="/activites/structure" /> : null}
     </div>
+    </>
   );
 }
