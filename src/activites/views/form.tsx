@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, ErrorSummary } from '../../platform/views/components.js';
+import { Csrf, ErrorSummary, Input } from '../../platform/views/components.js';
 import {
   AUTONOMIE,
   DUREE_PRESETS,
@@ -91,36 +91,23 @@ function Checkboxes(p: { name: string; legend: string; codes: { labels: Record<s
   );
 }
 
-function Field(p: { name: string; label: string; state: FormState; errors: Errors; type?: string; hint?: string; required?: boolean; min?: number; max?: number; maxLength?: number; cls?: string; list?: string }) {
-  const error = p.errors[p.name];
-  const id = `champ-${p.name}`;
-  const describedBy = [p.hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+function Field(p: { name: string; label: string; state: FormState; errors: Errors; type?: string; hint?: string; required?: boolean; min?: number; max?: number; maxLength?: number; cls?: string }) {
   return (
-    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}${p.cls ? ' ' + p.cls : ''}`}>
-      <label class="fr-label" for={id}>
-        {p.label}
-        {p.hint ? (
-          <span class="fr-hint-text" id={`${id}-aide`}>
-            {p.hint}
-          </span>
-        ) : null}
-      </label>
-      <input
-        class={`fr-input${error ? ' fr-input--error' : ''}`}
-        id={id}
-        name={p.name}
-        type={p.type ?? 'text'}
-        value={p.state.values[p.name] ?? ''}
-        required={p.required}
-        min={p.min}
-        max={p.max}
-        maxLength={p.maxLength}
-        inputMode={p.type === 'number' ? 'numeric' : undefined}
-        aria-describedby={describedBy}
-        aria-invalid={error ? 'true' : undefined}
-      />
-      <FieldError id={id} error={error} />
-    </div>
+    <Input
+      name={p.name}
+      label={p.label}
+      hint={p.hint}
+      type={p.type}
+      values={p.state.values}
+      errors={p.errors}
+      required={p.required}
+      min={p.min}
+      max={p.max}
+      maxLength={p.maxLength}
+      cls={p.cls}
+      inputMode={p.type === 'number' ? 'numeric' : undefined}
+      markOptional={false}
+    />
   );
 }
 

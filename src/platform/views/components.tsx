@@ -16,6 +16,12 @@ interface InputProps {
   inputMode?: 'numeric' | 'email' | 'tel' | 'text';
   value?: string;
   readOnly?: boolean;
+  min?: number;
+  max?: number;
+  /** Extra classes on the group (e.g. a narrower field). */
+  cls?: string;
+  /** Whether a field that is not required says « Facultatif » (default: yes). */
+  markOptional?: boolean;
 }
 
 /** A DSFR text field whose error sits next to it and is announced with the field. */
@@ -24,10 +30,10 @@ export function Input(p: InputProps) {
   const id = `champ-${p.name}`;
   const describedBy = [p.hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}`}>
+    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}${p.cls ? ' ' + p.cls : ''}`}>
       <label class="fr-label" for={id}>
         {p.label}
-        {p.required ? null : <span class="fr-hint-text">Facultatif</span>}
+        {p.required || p.markOptional === false ? null : <span class="fr-hint-text">Facultatif</span>}
         {p.hint ? (
           <span class="fr-hint-text" id={`${id}-aide`}>
             {p.hint}
@@ -42,6 +48,8 @@ export function Input(p: InputProps) {
         value={p.value ?? (p.type === 'password' ? undefined : p.values?.[p.name])}
         required={p.required}
         autocomplete={p.autocomplete}
+        min={p.min}
+        max={p.max}
         maxLength={p.maxLength}
         inputMode={p.inputMode}
         aria-describedby={describedBy}
