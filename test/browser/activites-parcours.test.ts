@@ -3,27 +3,17 @@
  * one-off help recorded through the form; they appear in the list, the CSV export and the dashboard;
  * an edit and a deletion update every figure.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestContext } from '../../src/platform/testing.js';
-import { chromiumMissing, launchBrowser, loginWithForm, newContext } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserApp, chromiumMissing, loginWithForm } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('parcours d’un conseiller dans Chromium', () => {
-  let t: TestContext;
-  let browser: Browser;
+  const env = browserApp();
   let page: Page;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    const baseURL = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const ctx = await newContext(browser, baseURL, { bypassCSP: false });
-    page = await ctx.newPage();
+    page = await env.page({ bypassCSP: false });
     await loginWithForm(page, 'conseiller@demo.test');
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await t?.close();
   });
 
   // DSFR draws its own radios and boxes over the native ones: check them through their role and name.

@@ -4,37 +4,17 @@
  * a refused one shown back with its reason), strict CSP kept (no bypass), accessibility (axe) of
  * the activity and beneficiary pages, and the entry without JavaScript.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestApp, type TestContext } from '../../src/platform/testing.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { findUserByEmail } from '../../src/comptes/users.js';
 import { getOwnActivite, listActivites } from '../../src/activites/activites.js';
 import { createBeneficiaire } from '../../src/activites/beneficiaires.js';
 import { SYSTEM_ACTOR } from '../../src/audit/audit.js';
-import { checkA11y, chromiumMissing, launchBrowser, loginWithForm, newContext } from './helpers.js';
+import {browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
-  let t: TestContext;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    baseURL = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await t?.close();
-  });
-
-  async function context(opts: Parameters<typeof newContext>[2] = {}): Promise<BrowserContext> {
-    const c = await newContext(browser, baseURL, opts);
-    contexts.push(c);
-    return c;
-  }
+  const env = browserApp();
+  const context = env.context;
 
   const panel = (page: Page) => page.locator('#file-attente');
   // DSFR draws its own radios and boxes over the native ones: check them through their role and name.
@@ -52,7 +32,7 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     await loginWithForm(page, 'conseiller@demo.test');
     await page.goto('/activites/nouvelle');
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
-    const conseillerId = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
+    const conseillerId = (await findUserByEmail(env.t.database.db, 'conseiller@demo.test'))!.id;
     await expect
       .poll(() => page.evaluate(async (id) => !!(await (await caches.open('cn-activites-v2')).match(`/activites/nouvelle?utilisateur=${id}`)), conseillerId), { timeout: 15_000 })
       .toBe(true);
@@ -93,8 +73,8 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     expect(text).toContain('refusée');
     expect(text).toContain('Choisissez au moins une thématique.');
 
-    const userId = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
-    const rows = await listActivites(t.database.db, userId, {}, null, 100);
+    const userId = (await findUserByEmail(env.t.database.db, 'conseiller@demo.test'))!.id;
+    const rows = await listActivites(env.t.database.db, userId, {}, null, 100);
     expect(rows.map((r) => r.type).sort()).toEqual(['collectif', 'individuel']);
     expect(rows.find((r) => r.type === 'collectif')?.accompagnements).toBe(8);
 
@@ -114,7 +94,7 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     await page.goto('/activites');
     expect(await page.locator('tbody tr[data-id]').count()).toBe(2);
     expect(await page.getByText('Atelier hors ligne').count()).toBe(1);
-    expect((await listActivites(t.database.db, userId, {}, null, 100)).length).toBe(2);
+    expect((await listActivites(env.t.database.db, userId, {}, null, 100)).length).toBe(2);
 
     // The refused entry is still shown on the list page, and can be removed.
     await expect.poll(() => panel(page).textContent()).toContain('Choisissez au moins une thématique.');
@@ -127,8 +107,8 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     const ctx = await context({ bypassCSP: false });
     const page = await ctx.newPage();
     await loginWithForm(page, 'coordinateur@demo.test');
-    const userId = (await findUserByEmail(t.database.db, 'coordinateur@demo.test'))!.id;
-    const before = (await listActivites(t.database.db, userId, {}, null, 100)).length;
+    const userId = (await findUserByEmail(env.t.database.db, 'coordinateur@demo.test'))!.id;
+    const before = (await listActivites(env.t.database.db, userId, {}, null, 100)).length;
     await page.goto('/activites/nouvelle');
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true);
     const formId = await page.locator('input[name="id"]').inputValue();
@@ -143,14 +123,14 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     broken = false;
     // back on the form: the page sends the queue at once (the network is up again)
     await expect.poll(() => panel(page).textContent(), { timeout: 20_000 }).toContain('1 activité saisie hors ligne envoyée');
-    const rows = await listActivites(t.database.db, userId, {}, null, 100);
+    const rows = await listActivites(env.t.database.db, userId, {}, null, 100);
     expect(rows.length).toBe(before + 1);
     expect(rows.filter((r) => r.id === formId)).toHaveLength(1); // stored under the form's UUID
     expect(rows.find((r) => r.id === formId)?.thematiques).toEqual(['navigation_sur_internet']);
   });
 
   it('appareil partagé : la saisie hors ligne de A reste à A, B ne voit ni ses activités ni ses bénéficiaires', async () => {
-    const db = t.database.db;
+    const db = env.t.database.db;
     const a = (await findUserByEmail(db, 'conseiller@demo.test'))!;
     const b = (await findUserByEmail(db, 'coordinateur@demo.test'))!;
     // A follows a person whose name must never reach B.

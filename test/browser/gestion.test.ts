@@ -1,25 +1,13 @@
 /** Accessibility (axe) of the management pages of places, the import page, the API docs and the structure's activity figures. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestContext } from '../../src/platform/testing.js';
-import { checkA11y, chromiumMissing, launchBrowser, loginWithForm, newContext } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('pages de gestion : axe', () => {
-  let t: TestContext;
-  let browser: Browser;
-  let baseURL: string;
-
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    baseURL = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await t?.close();
-  });
+  const env = browserApp();
 
   async function as(email: string): Promise<Page> {
-    const page = await (await newContext(browser, baseURL)).newPage();
+    const page = await env.page();
     await loginWithForm(page, email);
     return page;
   }

@@ -4,7 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createTestApp, type TestContext } from '../../src/platform/testing.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -43,6 +45,46 @@ export function launchBrowser(): Promise<Browser> {
  */
 export function newContext(browser: Browser, baseURL: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
   return browser.newContext({ baseURL, bypassCSP: true, locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...opts });
+}
+
+/**
+ * One demo app on loopback and one browser for a test file: registers beforeAll / afterAll and
+ * closes every context it opened. Call it inside the describe block.
+ */
+export function browserApp() {
+  let t: TestContext | undefined;
+  let browser: Browser | undefined;
+  let baseURL = '';
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
+    baseURL = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await t?.close();
+  });
+  const env = {
+    get t(): TestContext {
+      return t!;
+    },
+    get browser(): Browser {
+      return browser!;
+    },
+    get baseURL(): string {
+      return baseURL;
+    },
+    async context(opts: BrowserContextOptions = {}): Promise<BrowserContext> {
+      const c = await newContext(browser!, baseURL, opts);
+      contexts.push(c);
+      return c;
+    },
+    async page(opts: BrowserContextOptions = {}): Promise<Page> {
+      return (await env.context(opts)).newPage();
+    },
+  };
+  return env;
 }
 
 const require = createRequire(import.meta.url);

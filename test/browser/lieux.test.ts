@@ -3,32 +3,13 @@
  * the finder, the results and the detail page, no CSP error (the JSON-LD block is data), and the
  * finder without JavaScript.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestApp, type TestContext } from '../../src/platform/testing.js';
-import { checkA11y, chromiumMissing, launchBrowser, newContext } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {browserApp, checkA11y, chromiumMissing } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('trouver un lieu dans Chromium', () => {
-  let t: TestContext;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    baseURL = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await t?.close();
-  });
-
-  async function freshPage(opts: Parameters<typeof newContext>[2] = {}): Promise<Page> {
-    const context = await newContext(browser, baseURL, opts);
-    contexts.push(context);
-    return context.newPage();
-  }
+  const env = browserApp();
+  const freshPage = env.page;
 
   const focused = (page: Page) => page.evaluate(() => ({ id: document.activeElement?.id ?? '', href: document.activeElement?.getAttribute('href') ?? '', text: document.activeElement?.textContent ?? '' }));
 
