@@ -7,7 +7,8 @@ import { countUsers, countUsersWithRoleInStructures } from '../comptes/users.js'
 import { countStructuresByDepartement, listStructures } from '../structures/structures.js';
 import { departement, region } from '../territoires/territoires.js';
 import { AccessibilityPage, HomePage, LegalPage, PrivacyPage } from './views/static.js';
-import { CountTable, Dashboard, EmptyState, Stat, StructureTable } from './views/dashboards.js';
+import { CountTable, Dashboard, StructureTable } from './views/dashboards.js';
+import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {

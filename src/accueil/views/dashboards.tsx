@@ -6,21 +6,6 @@ import type { Structure } from '../../structures/structures.js';
 import { STRUCTURE_TYPES } from '../../structures/structures.js';
 import { commune, departement, region } from '../../territoires/territoires.js';
 
-export function Stat(p: { label: string; value: number; href?: string }) {
-  return (
-    <div class="fr-col-12 fr-col-sm-6 fr-col-md-3">
-      <div class="fr-tile fr-tile--sm">
-        <div class="fr-tile__body">
-          <div class="fr-tile__content">
-            <p class="cn-stat">{formatNumber(p.value)}</p>
-            <p class="fr-tile__detail">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</p>
-          </div>
-        </div>
-      </div>
-    </div>
-  );
-}
-
 export function Dashboard(p: { ctx: PageContext; role: Role; intro?: string; children?: ComponentChildren }) {
   return (
     <Layout ctx={p.ctx} title={`Tableau de bord · ${ROLE_LABELS[p.role]}`} wide>
@@ -31,15 +16,6 @@ export function Dashboard(p: { ctx: PageContext; role: Role; intro?: string; chi
       </p>
       {p.children}
     </Layout>
-  );
-}
-
-export function EmptyState(p: { title: string; children: ComponentChildren }) {
-  return (
-    <div class="fr-callout fr-my-4w">
-      <h2 class="fr-callout__title">{p.title}</h2>
-      <div class="fr-callout__text">{p.children}</div>
-    </div>
   );
 }
 

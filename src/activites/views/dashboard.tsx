@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.js';
 import type { Principal } from '../../platform/access.js';
-import { EmptyState, Stat } from '../../accueil/views/dashboards.js';
+import { EmptyState, Stat } from '../../platform/views/components.js';
 import { countsForConseiller, countsForStructures, type ActiviteCounts } from '../activites.js';
 import { countBeneficiaires } from '../beneficiaires.js';
 

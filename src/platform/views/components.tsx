@@ -172,3 +172,29 @@ export function formatDateTime(d: Date | string | null | undefined): string {
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat('fr-FR').format(n);
 }
+
+/** A dashboard figure: a number and what it counts (a link when there is a page behind it). */
+export function Stat(p: { label: string; value: number; href?: string }) {
+  return (
+    <div class="fr-col-12 fr-col-sm-6 fr-col-md-3">
+      <div class="fr-tile fr-tile--sm">
+        <div class="fr-tile__body">
+          <div class="fr-tile__content">
+            <p class="cn-stat">{formatNumber(p.value)}</p>
+            <p class="fr-tile__detail">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</p>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** What to do next, where a list or a figure is still empty. */
+export function EmptyState(p: { title: string; children: ComponentChildren }) {
+  return (
+    <div class="fr-callout fr-my-4w">
+      <h2 class="fr-callout__title">{p.title}</h2>
+      <div class="fr-callout__text">{p.children}</div>
+    </div>
+  );
+}
