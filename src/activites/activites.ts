@@ -13,7 +13,8 @@ import { activites, beneficiaires } from './schema.js';
 import { trancheAge, trancheDuree } from './codes.js';
 import { isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getLieuxPort, type LieuActivite } from './ports.js';
-import { accompagnementsOf, isUuid, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
+import { isUuid } from '../platform/ids.js';
+import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
 
 export type ActiviteRow = typeof activites.$inferSelect;
 

@@ -11,7 +11,7 @@ import { activites, beneficiaires } from './schema.js';
 import { addMonths, parisDate } from './dates.js';
 import { trancheAge } from './codes.js';
 import { toPayload } from './activites.js';
-import { isUuid } from './validation.js';
+import { isUuid } from '../platform/ids.js';
 
 export type BeneficiaireRow = typeof beneficiaires.$inferSelect;
 

@@ -49,7 +49,8 @@ import { LIEU_TYPES, THEMATIQUES, TYPES } from './codes.js';
 import { isCalendarDate, parisDate, systemClock } from './dates.js';
 import { csvStream, headerLines, xlsxStream } from './export.js';
 import { registerActivitesOpenApi } from './openapi.js';
-import { formFieldOf, formToPayload, isUuid, type ActivitePayload } from './validation.js';
+import { formFieldOf, formToPayload, type ActivitePayload } from './validation.js';
+import { isUuid } from '../platform/ids.js';
 import { ActiviteFormPage, type FormState } from './views/form.js';
 import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel } from './views/pages.js';
 

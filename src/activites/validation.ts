@@ -81,7 +81,6 @@ export interface ValidationContext {
 export type FieldErrors = Record<string, string>;
 export type Validation = { ok: true; value: ActivitePayload } | { ok: false; errors: FieldErrors };
 
-export { isUuid };
 
 const absent = (v: unknown) => v === undefined || v === null;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -100,7 +100,6 @@ export async function lieuxDuConseiller(db: Db, userId: string): Promise<{ id: s
     .orderBy(lieux.nom);
 }
 
-export { isUuid };
 
 export async function getLieu(db: Db, id: string): Promise<LieuRow | undefined> {
   if (!isUuid(id)) return undefined;
