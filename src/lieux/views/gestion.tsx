@@ -374,56 +374,13 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
             </>
           ) : null}
           {r.ecartes.length ? (
-            <div class="fr-table cn-table-scroll">
-              <table>
-                <caption>Lignes importées sans une valeur inutilisable</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">N°</th>
-                    <th scope="col">Identifiant</th>
-                    <th scope="col">Champ</th>
-                    <th scope="col">Motif</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.ecartes.slice(0, 500).map((x) => (
-                    <tr>
-                      <td>{x.numero}</td>
-                      <td>{x.id}</td>
-                      <td>{x.champ}</td>
-                      <td>{x.motif}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <RowsTable caption="Lignes importées sans une valeur inutilisable" rows={r.ecartes.slice(0, 500).map((x) => ({ numero: x.numero, id: x.id, champ: x.champ, motif: x.motif }))} />
           ) : null}
           {r.rejetes.length ? (
-            <div class="fr-table cn-table-scroll">
-              <table>
-                <caption>Lignes rejetées</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">N°</th>
-                    <th scope="col">Identifiant</th>
-                    <th scope="col">Champ</th>
-                    <th scope="col">Motif</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.rejetes.slice(0, 500).flatMap((x) =>
-                    x.problemes.map((pb) => (
-                      <tr>
-                        <td>{x.numero}</td>
-                        <td>{x.id}</td>
-                        <td>{pb.champ}</td>
-                        <td>{pb.motif}</td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <RowsTable
+              caption="Lignes rejetées"
+              rows={r.rejetes.slice(0, 500).flatMap((x) => x.problemes.map((pb) => ({ numero: x.numero, id: x.id, champ: pb.champ, motif: pb.motif })))}
+            />
           ) : null}
         </section>
       ) : null}
@@ -441,5 +398,34 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
         </button>
       </form>
     </Layout>
+  );
+}
+
+/** One line per problem of an import report: row number, identifier, field, reason. */
+function RowsTable(p: { caption: string; rows: { numero: number; id: string; champ: string; motif: string }[] }) {
+  return (
+    <div class="fr-table cn-table-scroll">
+      <table>
+        <caption>{p.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">N°</th>
+            <th scope="col">Identifiant</th>
+            <th scope="col">Champ</th>
+            <th scope="col">Motif</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((x) => (
+            <tr>
+              <td>{x.numero}</td>
+              <td>{x.id}</td>
+              <td>{x.champ}</td>
+              <td>{x.motif}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
