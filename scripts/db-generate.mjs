@@ -1,6 +1,6 @@
 // Generates a SQL migration from the contexts' schema files (drizzle-kit), safely while several
 // contexts are being developed at once:
-//   npm run db:generate -- --name lieux --context lieux
+//   npm run db:generate -- --name lieux --context lieux   (or --context platform/jobs)
 // Includes every schema file whose tables already have a migration, plus the named context's;
 // another context's new, not yet generated tables are left out. A lock directory serialises runs.
 // Then it removes the hard-coded "public" schema so migrations apply to the connection's
@@ -36,15 +36,23 @@ try {
     .filter((f) => f.endsWith('.sql'))
     .map((f) => readFileSync(`migrations/${f}`, 'utf8'))
     .join('\n');
+  // Schema files: src/<context>/schema.ts, src/<context>/*-schema.ts, and the same one level deeper
+  // (src/platform/jobs/schema.ts). --context names a folder under src/ (lieux, platform/jobs).
   const files = [];
-  for (const dir of readdirSync('src', { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const f of [`src/${dir.name}/schema.ts`, ...readdirSync(`src/${dir.name}`).filter((x) => x.endsWith('-schema.ts')).map((x) => `src/${dir.name}/${x}`)]) {
-      if (!existsSync(f)) continue;
-      const tables = [...readFileSync(f, 'utf8').matchAll(/pgTable\(\s*['"](\w+)['"]/g)].map((m) => m[1]);
-      const known = tables.every((t) => migrated.includes(`CREATE TABLE "${t}"`));
-      if (dir.name === context || known) files.push(`./${f}`);
-      else console.error(`(ignoré : ${f}, tables pas encore migrées : ${tables.join(', ')})`);
+  const schemaFiles = (dir, depth) => {
+    const out = [];
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && depth < 2) out.push(...schemaFiles(`${dir}/${e.name}`, depth + 1));
+      else if (e.isFile() && depth > 0 && (e.name === 'schema.ts' || e.name.endsWith('-schema.ts'))) out.push(`${dir}/${e.name}`);
     }
+    return out;
+  };
+  for (const f of schemaFiles('src', 0).sort()) {
+    const tables = [...readFileSync(f, 'utf8').matchAll(/pgTable\(\s*['"](\w+)['"]/g)].map((m) => m[1]);
+    const known = tables.every((t) => migrated.includes(`CREATE TABLE "${t}"`));
+    const dir = f.slice('src/'.length, f.lastIndexOf('/'));
+    if ((context && (dir === context || f === `src/${context}`)) || known) files.push(`./${f}`);
+    else console.error(`(ignoré : ${f}, tables pas encore migrées : ${tables.join(', ')})`);
   }
   writeFileSync(config, JSON.stringify({ dialect: 'postgresql', schema: files, out: './migrations' }));
   execFileSync('npx', ['drizzle-kit', 'generate', '--config', config, '--name', name], { stdio: 'inherit' });
