@@ -6,7 +6,7 @@
 // Then it removes the hard-coded "public" schema so migrations apply to the connection's
 // search_path (tests isolate themselves in a fresh schema).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const opt = (k) => {

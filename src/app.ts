@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db.js';
 import { createHttpServer } from './platform/http.js';
+import { dbFlashStore } from './platform/flash.js';
 import { createMailer, type Mailer } from './platform/mail.js';
 import type { AppDeps } from './platform/deps.js';
 import { resolveBearer } from './comptes/tokens.js';
@@ -17,6 +18,24 @@ import { registerLieuxRoutes, type LieuxOptions } from './lieux/routes.js';
 import { lieuxDuConseiller } from './lieux/lieux.js';
 import { setLieuxPort } from './activites/ports.js';
 import { registerOpenApiRoutes } from './platform/openapi.js';
+import { JobRegistry } from './platform/jobs/jobs.js';
+import { registerJobsRoutes } from './platform/jobs/routes.js';
+import { registerActivitesJobs } from './activites/jobs.js';
+import { registerComptesJobs } from './comptes/jobs.js';
+import { databaseStorage } from './platform/uploads/storage.js';
+import { registerUploadsJobs } from './platform/uploads/jobs.js';
+import { countUnread, Notifier } from './notifications/notifications.js';
+import { registerNotificationsRoutes } from './notifications/routes.js';
+import { registerJobsNotifications } from './platform/jobs/notifications.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job kinds and schedules every context defined; main.ts runs a worker on them. */
+    jobs: JobRegistry;
+    /** The notification kinds every context defined (tests notify through it). */
+    notifier: Notifier;
+  }
+}
 
 export interface BuildOptions {
   config: Config;
@@ -36,25 +55,40 @@ export async function buildApp(opts: BuildOptions) {
     database,
     db,
     mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, db }),
+    jobs: new JobRegistry(),
+    notifier: new Notifier(config.publicUrl),
   };
   const app = await createHttpServer({
     config,
     logger: opts.logger,
     proconnect: !!config.proconnect,
+    unreadNotifications: (userId) => countUnread(db, userId),
+    flash: dbFlashStore(db), // one-time messages in the database: any instance shows them
     auth: {
       fromSession: (cookie) => resolveSession(db, cookie),
       fromBearer: (token) => resolveBearer(db, token),
     },
   });
+  app.decorate('jobs', deps.jobs);
+  app.decorate('notifier', deps.notifier);
+  registerJobsRoutes(app, deps);
+  deps.notifier.registerJobs(deps.jobs, deps.mailer);
+  registerJobsNotifications(deps.notifier, deps.jobs, database);
+  registerNotificationsRoutes(app, deps);
   registerAccueilRoutes(app, deps);
   registerComptesRoutes(app, deps);
+  registerComptesJobs(deps.jobs);
   registerProConnectRoutes(app, deps);
-  registerStructuresRoutes(app, deps);
+  // Uploaded files live in the database by default (shared by every instance); the seam takes object storage.
+  const storage = databaseStorage(db);
+  registerUploadsJobs(deps.jobs, storage);
+  registerStructuresRoutes(app, deps, { documents: { storage } });
   registerAuditRoutes(app, deps);
   registerTerritoiresRoutes(app);
   // A conseiller's lieux d'activité (activities context) come from the places context.
   setLieuxPort({ lieuxOfConseiller: lieuxDuConseiller });
   registerActivitesRoutes(app, deps);
+  registerActivitesJobs(deps.jobs);
   registerLieuxRoutes(app, deps, opts.lieux);
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();

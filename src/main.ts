@@ -3,15 +3,14 @@ import { ConfigError } from './platform/config.js';
 import { LockError } from './platform/lock.js';
 import { openRuntime } from './platform/runtime.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
-import { startRetentionTimer } from './activites/beneficiaires.js';
-import { SYSTEM_ACTOR } from './audit/audit.js';
+import { createJobWorker, type JobWorker } from './platform/jobs/jobs.js';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   const rt = await openRuntime('serveur');
   const { config, database, logger } = rt;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let stopRetention: (() => Promise<void>) | undefined = undefined;
+  let worker: JobWorker | undefined = undefined;
 
   // Installed before anything long (demo seed, listen): a signal at any point closes the database.
   let stopping = false;
@@ -26,7 +25,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app?.close(); // stops accepting, waits for in-flight requests
-      await stopRetention?.();
+      await worker?.stop(); // waits for the jobs in progress; an interrupted one would be retried anyway
       await rt.shutdown();
       logger.info('stopped');
       process.exit(code);
@@ -47,8 +46,9 @@ async function main(): Promise<void> {
     await stop('start failed', 1);
     return;
   }
-  // Retention of followed beneficiaries: once a day (BENEFICIAIRES_RETENTION_MOIS, 12 by default).
-  stopRetention = startRetentionTimer(database.db, SYSTEM_ACTOR, logger);
+  // Background jobs (mails, retention, purges): claimed from the database, so several instances share them.
+  worker = createJobWorker({ database, registry: app.jobs, log: logger.child({ component: 'jobs' }) });
+  worker.start();
   logger.info(
     { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
     'conseiller-numerique ready',

@@ -328,30 +328,3 @@ export async function anonymiserInactifs(db: Db, actor: Actor, opts: { now?: Dat
     return rows.length;
   });
 }
-
-/** Runs the retention job once a day in the server (first run one minute after start). */
-export function startRetentionTimer(db: Db, actor: Actor, log: { info(o: object, m: string): void; error(o: object, m: string): void }): () => Promise<void> {
-  const months = retentionMonths();
-  let running: Promise<void> | null = null;
-  const run = () => {
-    if (running) return; // never two runs at once in one process
-    running = anonymiserInactifs(db, actor, { months })
-      .then(
-        (n) => log.info({ anonymised: n, months }, 'beneficiaires retention job'),
-        (e: unknown) => log.error({ err: e }, 'beneficiaires retention job failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const first = setTimeout(run, 60_000);
-  const every = setInterval(run, 24 * 3600_000);
-  first.unref();
-  every.unref();
-  /** Stops the timer and waits for a run in progress, so that the database can be closed after it. */
-  return async () => {
-    clearTimeout(first);
-    clearInterval(every);
-    await running;
-  };
-}

@@ -29,7 +29,7 @@ const activite = {
   type: 'object',
   required: ['id', 'type', 'date', 'duree_minutes', 'lieu', 'thematiques'],
   properties: {
-    id: { type: 'string', format: 'uuid', description: "Généré par le client : renvoyer la même activité avec le même id ne crée pas de doublon." },
+    id: { type: 'string', format: 'uuid', description: "Généré par le client, UUID aléatoire (version 4) ou horodaté (version 7) : renvoyer la même activité avec le même id ne crée pas de doublon." },
     type: { type: 'string', enum: TYPES.values },
     date: { type: 'string', format: 'date', description: 'Date calendaire (Europe/Paris), ni dans le futur ni avant la prise de fonction.' },
     duree_minutes: { type: 'integer', minimum: LIMITS.dureeMin, maximum: LIMITS.dureeMax },

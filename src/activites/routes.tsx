@@ -49,9 +49,11 @@ import { LIEU_TYPES, THEMATIQUES, TYPES } from './codes.js';
 import { isCalendarDate, parisDate, systemClock } from './dates.js';
 import { csvStream, headerLines, xlsxStream } from './export.js';
 import { registerActivitesOpenApi } from './openapi.js';
-import { formFieldOf, formToPayload, type ActivitePayload } from './validation.js';
+import { formFieldOf, formToPayload, isClientUuid, newActiviteIdError, wrongTypeErrors, type ActivitePayload } from './validation.js';
 import { isUuid } from '../platform/ids.js';
 import { ActiviteFormPage, type FormState } from './views/form.js';
+import { beneficiaireExportDescription, exportFileName } from './views/beneficiaire-pdf.js';
+import { buildPdf } from '../platform/pdf/pdf.js';
 import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel } from './views/pages.js';
 
 const PAGE_SIZE = 50;
@@ -59,9 +61,19 @@ const SW_FILE = fileURLToPath(new URL('../../public/activites-sw.js', import.met
 
 type RawBody = Record<string, string | string[] | undefined>;
 
+/**
+ * The fields of a submitted form: strings and lists of strings only. A JSON body (Fastify parses one
+ * on any route) may hold objects or numbers; they are dropped, never turned into strings.
+ */
 function rawBody(request: FastifyRequest): RawBody {
   const b = request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as RawBody) : {};
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return {};
+  const out: RawBody = {};
+  for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[];
+  }
+  return out;
 }
 
 /** Form state from an activity (edit, duplicate, defaults). */
@@ -281,11 +293,11 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const profile = await conseillerProfile(db, request.user!);
     const body = rawBody(request);
     const payload = formToPayload(body);
-    if (!isUuid(payload.id)) payload.id = randomUUID();
+    if (!isClientUuid(payload.id)) payload.id = randomUUID();
     try {
       const v = await checkActivite(db, profile, payload, clock);
       const r = await createActivite(db, actorOf(request), profile, v);
-      return reply.flash(r.created ? 'Activité enregistrée.' : 'Cette activité était déjà enregistrée.').redirect(`/activites/nouvelle?precedente=${r.row.id}`, 303);
+      return reply.flash(r.created ? 'Activité enregistrée.' : 'Cette activité était déjà enregistrée.', r.created ? 'succes' : 'info').redirect(`/activites/nouvelle?precedente=${r.row.id}`, 303);
     } catch (e) {
       const state = stateOfBody(body);
       state.values.id = String(payload.id);
@@ -319,7 +331,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       const state = stateOfBody(body);
       if (e instanceof ActiviteInvalid)
         return renderForm(request, reply, profile, state, 400, { errors: formErrors(e.errors), editId: row.id, linkedBeneficiaire: row.beneficiaireId });
-      if (e instanceof ActiviteConflict) return reply.flash(e.message).redirect('/activites', 303);
+      if (e instanceof ActiviteConflict) return reply.flash(e.message, 'erreur').redirect('/activites', 303);
       throw e;
     }
   });
@@ -478,7 +490,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       const n = await mergeBeneficiaires(db, actorOf(request), request.user!.id, b.id, doublon.toLowerCase());
       return reply.flash(`Fiches fusionnées : ${n} activité${n > 1 ? 's' : ''} rattachée${n > 1 ? 's' : ''} à cette fiche.`).redirect(`/beneficiaires/${b.id}`, 303);
     } catch (e) {
-      if (e instanceof BeneficiaireError) return reply.flash(e.message).redirect(`/beneficiaires/${b.id}`, 303);
+      if (e instanceof BeneficiaireError) return reply.flash(e.message, 'erreur').redirect(`/beneficiaires/${b.id}`, 303);
       throw e;
     }
   });
@@ -500,6 +512,27 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       .send(JSON.stringify(data, null, 2));
   });
 
+  // The same data as a PDF in plain French, to hand to the person exercising their right of access.
+  app.get('/beneficiaires/:id/export.pdf', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
+    const user = request.user!;
+    const data = await exportBeneficiaire(db, user.id, (request.params as { id: string }).id);
+    if (!data) return notFound(request, reply);
+    const profile = await conseillerProfile(db, user);
+    const now = clock();
+    const description = beneficiaireExportDescription(data, {
+      lieuNom: (id) => profile.lieux.find((l) => l.id.toLowerCase() === id)?.nom,
+      conseiller: `${user.firstName} ${user.lastName}`.trim(),
+      now,
+    });
+    const { bytes, sha256 } = await buildPdf(description, { creationDate: now, subject: "Droit d'accès aux données personnelles" });
+    return reply
+      .header('content-disposition', `attachment; filename="${exportFileName(data, now)}"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-sha256', sha256)
+      .type('application/pdf')
+      .send(bytes);
+  });
+
   // ----------------------------------------------------------------------------------------------
   // API
 
@@ -516,7 +549,16 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const profile = await conseillerProfile(db, request.user!);
     const body = request.body;
     try {
-      const v = await checkActivite(db, profile, body, clock);
+      // A new activity is named by the client: only a random or time-ordered UUID (stored ones keep theirs).
+      const idError = body && typeof body === 'object' && !Array.isArray(body) ? newActiviteIdError((body as { id?: unknown }).id) : null;
+      let v: ActivitePayload;
+      try {
+        v = await checkActivite(db, profile, body, clock);
+      } catch (e) {
+        if (e instanceof ActiviteInvalid && idError) throw new ActiviteInvalid({ ...e.errors, id: idError });
+        throw e;
+      }
+      if (idError) throw new ActiviteInvalid({ id: idError });
       const r = await createActivite(db, actorOf(request), profile, v);
       if (r.created) reply.header('location', `/api/v1/activites/${r.row.id}`);
       return reply.code(r.created ? 201 : 200).send(toPayload(r.row));
@@ -562,7 +604,10 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     const patch = request.body;
     if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return problemInvalid(reply, { body: 'Le corps de la requête doit être un objet JSON avec les champs à modifier.' });
     const p = patch as Record<string, unknown>;
-    if (p.id !== undefined && String(p.id).toLowerCase() !== row.id) return problemInvalid(reply, { id: "L'identifiant d'une activité ne se modifie pas." });
+    const typeErrors = wrongTypeErrors(p);
+    if (Object.keys(typeErrors).length) return problemInvalid(reply, typeErrors);
+    if (p.id !== undefined && (typeof p.id !== 'string' || p.id.toLowerCase() !== row.id))
+      return problemInvalid(reply, { id: "L'identifiant d'une activité ne se modifie pas." });
     const { created_at: _c, updated_at: _u, ...current } = toPayload(row);
     const merged = { ...current, ...p, id: row.id };
     try {

@@ -173,10 +173,52 @@ function breakdown(
   return out;
 }
 
-export function validateActivite(input: unknown, ctx: ValidationContext): Validation {
+/** The API fields holding a text (or null): an object or a list there is a wrong JSON type. */
+const TEXT_FIELDS = ['id', 'type', 'date', 'nom_demarche', 'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier'] as const;
+const LIEU_TEXT_FIELDS = ['type', 'lieu_id', 'commune_insee'] as const;
+
+/**
+ * One message per field holding a JSON object or list where a text is expected (`lieu.*` included).
+ * Checked before any other rule, so that no rule ever turns such a value into a string (String() on
+ * `{"toString": 1}` throws).
+ */
+export function wrongTypeErrors(input: Record<string, unknown>): FieldErrors {
   const errors: FieldErrors = {};
+  const check = (name: string, v: unknown) => {
+    if (typeof v === 'object' && v !== null)
+      errors[name] = `Le champ « ${name} » doit être un texte, pas ${Array.isArray(v) ? 'une liste' : 'un objet'}.`;
+  };
+  for (const f of TEXT_FIELDS) check(f, input[f]);
+  const lieu = input.lieu;
+  if (isObject(lieu)) for (const f of LIEU_TEXT_FIELDS) check(`lieu.${f}`, lieu[f]);
+  return errors;
+}
+
+const CLIENT_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a client may name a new activity with `v`: a random (version 4) or time-ordered (version 7)
+ * UUID of the RFC 9562 variant. The nil and max UUIDs, name-based (3, 5), MAC-based (1, 6) and other
+ * variants are refused: they collide easily between devices.
+ */
+export function isClientUuid(v: unknown): v is string {
+  return typeof v === 'string' && CLIENT_UUID_RE.test(v);
+}
+
+/** The message for the id of a new activity sent by a client, or null when it is acceptable. */
+export function newActiviteIdError(v: unknown): string | null {
+  if (isClientUuid(v)) return null;
+  if (typeof v === 'object' && v !== null) return wrongTypeErrors({ id: v }).id!;
+  if (isUuid(v))
+    return "L'identifiant (id) doit être un UUID aléatoire (version 4) ou horodaté (version 7), généré par l'appareil ; l'UUID nul et les autres versions sont refusés.";
+  return "L'identifiant (id) doit être un UUID, par exemple 8f0c6a4e-2b1d-4c3e-9f10-1a2b3c4d5e6f.";
+}
+
+export function validateActivite(input: unknown, ctx: ValidationContext): Validation {
   if (!isObject(input)) return { ok: false, errors: { body: 'Le corps de la requête doit être un objet JSON décrivant une activité.' } };
   const b = input;
+  const typeErrors = wrongTypeErrors(b);
+  const errors: FieldErrors = {};
 
   // id
   let id = '';
@@ -290,6 +332,8 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
     if (!absent(b.participants)) errors.participants = 'Les effectifs se renseignent seulement pour un atelier collectif.';
   }
 
+  // A wrong JSON type is reported as such, whatever another rule said of the same field.
+  Object.assign(errors, typeErrors);
   if (Object.keys(errors).length > 0 || !type) return { ok: false, errors };
   return {
     ok: true,

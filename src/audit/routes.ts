@@ -11,8 +11,8 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/journal', { config: { access: 'audit:consulter' } }, async (request, reply) => {
     const values = { q: queryParam(request, 'q', 100), action: queryParam(request, 'action', 100), du: queryParam(request, 'du'), au: queryParam(request, 'au') };
     const errors: FieldErrors = {};
-    if (values.du && !isCalendarDate(values.du)) errors.du = 'Saisissez une date réelle, au format AAAA-MM-JJ.';
-    if (values.au && !isCalendarDate(values.au)) errors.au = 'Saisissez une date réelle, au format AAAA-MM-JJ.';
+    if (values.du && !isCalendarDate(values.du)) errors.du = 'Saisissez une date réelle, au format AAAA-MM-JJ, entre l’an 1 et l’an 9999.';
+    if (values.au && !isCalendarDate(values.au)) errors.au = 'Saisissez une date réelle, au format AAAA-MM-JJ, entre l’an 1 et l’an 9999.';
     const before = Number(queryParam(request, 'avant'));
     const rows = await listAudit(deps.db, {
       q: values.q || undefined,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
 import { listOutbox } from '../platform/mail.js';
-import { MAX_FAILURES_PER_ACCOUNT } from './login.js';
+import { FREE_FAILURES_PER_CLIENT } from './login.js';
 import { listAudit } from '../audit/audit.js';
 
 let t: TestContext;
@@ -61,15 +61,16 @@ describe('sign-in', () => {
     expect(res.body).toContain('Formulaire expiré');
   });
 
-  it('throttles an account after repeated failures, even with the right password', async () => {
+  it('slows down a client after repeated failures on an account, even with the right password', async () => {
     const c = new TestClient(t.app);
     await c.get('/connexion');
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+    for (let i = 0; i < FREE_FAILURES_PER_CLIENT; i++) {
       expect((await c.post('/connexion', { email: 'candidat@demo.test', password: `faux-${i}` })).statusCode).toBe(401);
     }
     const blocked = await c.post('/connexion', { email: 'candidat@demo.test', password: 'demo-conseiller-numerique' });
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.body).toContain('Trop de tentatives');
+    expect(blocked.body).toContain('Trop de tentatives de connexion : par sécurité, réessayez dans 30 secondes');
+    expect(blocked.headers['retry-after']).toBe('30');
   });
 
   it('throttles parallel guesses too: they cannot all slip past the limit', async () => {
@@ -79,8 +80,8 @@ describe('sign-in', () => {
       Array.from({ length: 15 }, (_, i) => c.post('/connexion', { email: 'coordinateur@demo.test', password: `devine-${i}` })),
     );
     const codes = results.map((r) => r.statusCode);
-    expect(codes.filter((x) => x === 401).length).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
-    expect(codes.filter((x) => x === 429).length).toBeGreaterThanOrEqual(15 - MAX_FAILURES_PER_ACCOUNT);
+    expect(codes.filter((x) => x === 401).length).toBeLessThanOrEqual(FREE_FAILURES_PER_CLIENT);
+    expect(codes.filter((x) => x === 429).length).toBeGreaterThanOrEqual(15 - FREE_FAILURES_PER_CLIENT);
   });
 
   it('never redirects off-site after sign-in', async () => {
@@ -253,7 +254,8 @@ describe('invitations', () => {
     const again = new TestClient(t.app);
     await again.get('/connexion');
     const res = await again.post('/connexion', { email: 'banque@demo.test', password: 'demo-conseiller-numerique' });
-    expect(res.body).toContain('Ce compte est désactivé');
+    expect(res.statusCode).toBe(401);
+    expect(res.body).toContain('Adresse électronique ou mot de passe incorrect.');
     await admin.post(`/admin/utilisateurs/${id}/reactiver`);
   });
 });

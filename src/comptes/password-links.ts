@@ -5,7 +5,7 @@ import type { Mailer } from '../platform/mail.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { passwordTokens, users } from './schema.js';
 import { findUserByEmail, type User } from './users.js';
-import { destroyUserSessions } from './sessions.js';
+import { revokeCredentials } from './revocation.js';
 
 export type LinkPurpose = 'reinitialisation' | 'invitation';
 
@@ -37,8 +37,16 @@ export async function checkPasswordLink(db: Db, token: string): Promise<{ user: 
   return row && row.user.active ? { user: row.user, purpose: row.purpose as LinkPurpose } : undefined;
 }
 
-/** Sets the password through a link, once: the link and every other open link of the user are spent. */
-export async function usePasswordLink(db: Db, token: string, passwordHash: string, requestId?: string): Promise<User | undefined> {
+/**
+ * Sets the password through a link, once: the link and every other open link of the user are
+ * spent, and so are the user's sessions and API tokens.
+ */
+export async function usePasswordLink(
+  db: Db,
+  token: string,
+  passwordHash: string,
+  requestId?: string,
+): Promise<{ user: User; purpose: LinkPurpose; revokedTokens: number } | undefined> {
   return db.transaction(async (tx) => {
     const found = await checkPasswordLink(tx, token);
     if (!found) return undefined;
@@ -53,15 +61,17 @@ export async function usePasswordLink(db: Db, token: string, passwordHash: strin
       .set({ usedAt: new Date() })
       .where(and(eq(passwordTokens.userId, found.user.id), isNull(passwordTokens.usedAt)));
     await tx.update(users).set({ passwordHash }).where(eq(users.id, found.user.id));
-    await destroyUserSessions(tx, found.user.id);
     const actor: Actor = { userId: found.user.id, label: found.user.email, requestId };
+    const { revokedTokens } = await revokeCredentials(tx, actor, found.user.id, {
+      reason: found.purpose === 'invitation' ? 'invitation acceptée' : 'mot de passe réinitialisé',
+    });
     await recordAudit(tx, actor, {
       action: found.purpose === 'invitation' ? 'utilisateur.invitation_acceptee' : 'utilisateur.mot_de_passe_reinitialise',
       objectType: 'utilisateur',
       objectId: found.user.id,
       summary: found.purpose === 'invitation' ? 'Invitation acceptée, mot de passe défini' : 'Mot de passe réinitialisé par lien',
     });
-    return found.user;
+    return { user: found.user, purpose: found.purpose, revokedTokens };
   });
 }
 

@@ -3,20 +3,30 @@ import { actorOf, safeReturnPath, type AppDeps } from '../platform/deps.js';
 import { clientIp, formBody, notFound, queryParam, SESSION_COOKIE } from '../platform/http.js';
 import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Role, type RoleGrant } from '../platform/access.js';
 import type { FieldErrors, FormValues } from '../platform/views/components.js';
-import { listOutbox } from '../platform/mail.js';
 import { departement } from '../territoires/territoires.js';
 import { findStructureBySiret, structureNames } from '../structures/structures.js';
-import { attemptLogin } from './login.js';
-import { createSession, destroySession, destroyUserSessions } from './sessions.js';
+import { sha256 } from '../platform/crypto.js';
+import { enforceRateLimit, formatWait } from '../platform/rate-limit/guard.js';
+import { honeypotFilled } from '../platform/rate-limit/honeypot.js';
+import { attemptLogin, notifyDisabledSignIn } from './login.js';
+import { createSession, destroySession } from './sessions.js';
+import { readDeviceCookie, rememberAccount, setDeviceCookie } from './device.js';
+import { passwordChangedMail, sendSecurityMail } from './security-mails.js';
 import { checkPasswordLink, requestPasswordReset, sendInvitation, usePasswordLink } from './password-links.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { addRole, createUser, LastAdminError, DuplicateEmailError, DuplicateRoleError, emailProblem, findUserById, listGrants, listUsers, MAX_NAME_LENGTH, removeRole, setActive, setPassword } from './users.js';
+import { addRole, createUser, LastAdminError, DuplicateEmailError, DuplicateRoleError, emailProblem, findUserById, listGrants, listUsers, MAX_NAME_LENGTH, normaliseEmail, removeRole, setActive, setPassword } from './users.js';
 import { createApiToken, listTokens, MAX_TOKEN_NAME, revokeToken } from './tokens.js';
 import { ForgotPage, LoginPage, NewPasswordPage } from './views/auth.js';
 import { AccountPage } from './views/account.js';
-import { InvitePage, OutboxPage, UserPage, UsersPage } from './views/admin.js';
+import { InvitePage, UserPage, UsersPage } from './views/admin.js';
 
 export const PAGE_SIZE = 50;
+
+/** « Mot de passe oublié »: per IP and per target address (on top of the 3 links an hour per account). */
+export const FORGOT_LIMIT_PER_IP = { limit: 10, windowSeconds: 15 * 60 };
+export const FORGOT_LIMIT_PER_EMAIL = { limit: 5, windowSeconds: 3600 };
+
+const INVALID_LOGIN = 'Adresse électronique ou mot de passe incorrect.';
 
 export function startSessionCookie(reply: FastifyReply, deps: AppDeps, cookie: string): void {
   reply.setCookie(SESSION_COOKIE, cookie, {
@@ -62,19 +72,22 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     if (Object.keys(errors).length) {
       return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors, retour }), 400);
     }
-    const result = await attemptLogin(db, email, password, clientIp(request));
+    const secret = deps.config.sessionSecret;
+    const device = readDeviceCookie(request, secret);
+    const result = await attemptLogin(db, email, password, { ip: clientIp(request), device });
     if (!result.ok) {
-      const status = result.reason === 'throttled' ? 429 : 401;
-      const message =
-        result.reason === 'throttled'
-          ? 'Trop de tentatives de connexion : par sécurité, réessayez dans 15 minutes ou réinitialisez votre mot de passe.'
-          : result.reason === 'disabled'
-            ? "Ce compte est désactivé. Contactez l'administrateur de la plateforme."
-            : 'Adresse électronique ou mot de passe incorrect.';
       request.log.info({ reason: result.reason }, 'login refused');
-      return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors: { password: message }, retour }), status);
+      if (result.reason === 'throttled') {
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        const message = `Trop de tentatives de connexion : par sécurité, réessayez dans ${formatWait(result.retryAfterSeconds)} ou réinitialisez votre mot de passe.`;
+        return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors: { password: message }, retour }), 429);
+      }
+      // A disabled account does not confirm that the password was right: same answer as a wrong one.
+      if (result.reason === 'disabled') await notifyDisabledSignIn(db, deps.mailer, result.user, (e) => request.log.error({ err: e }, 'disabled sign-in mail not sent'));
+      return reply.html(LoginPage({ ctx: request.ctx(), values: { email }, errors: { password: INVALID_LOGIN }, retour }), 401);
     }
     await signIn(deps, request, reply, result.user.id);
+    setDeviceCookie(reply, secret, deps.config.publicUrl.startsWith('https:'), rememberAccount(device, result.user.id));
     return reply.redirect(retour ?? '/tableau-de-bord', 303);
   });
 
@@ -93,7 +106,17 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.post('/mot-de-passe/oublie', { config: { access: 'public' } }, async (request, reply) => {
     const email = (formBody(request).email ?? '').slice(0, 300);
+    // A bot that filled the hidden field is answered like a success, and nothing is done.
+    if (honeypotFilled(request.body)) {
+      request.log.info('honeypot filled: forgotten password form ignored');
+      return reply.html(ForgotPage({ ctx: request.ctx(), sent: true }));
+    }
     const err = emailProblem(email);
+    const refused = await enforceRateLimit(request, reply, db, [
+      { key: `mdp-oublie:ip:${clientIp(request)}`, ...FORGOT_LIMIT_PER_IP },
+      ...(err ? [] : [{ key: `mdp-oublie:courriel:${sha256(normaliseEmail(email))}`, ...FORGOT_LIMIT_PER_EMAIL }]),
+    ]);
+    if (refused) return refused;
     if (err) return reply.html(ForgotPage({ ctx: request.ctx(), values: { email }, errors: { email: err } }), 400);
     await requestPasswordReset(db, deps.mailer, deps.config.publicUrl, email, (e) => request.log.error({ err: e }, 'reset mail not sent'));
     return reply.html(ForgotPage({ ctx: request.ctx(), sent: true }));
@@ -122,10 +145,15 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
         400,
       );
     }
-    const user = await usePasswordLink(db, token, await hashPassword(password), request.id);
-    if (!user) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
-    await signIn(deps, request, reply, user.id);
-    return reply.flash('Votre mot de passe est enregistré. Vous êtes connecté.').redirect('/tableau-de-bord', 303);
+    const used = await usePasswordLink(db, token, await hashPassword(password), request.id);
+    if (!used) return reply.html(NewPasswordPage({ ctx: request.ctx(), token: '', invalid: true }), 410);
+    if (used.purpose === 'reinitialisation' || used.revokedTokens > 0) {
+      const mail = passwordChangedMail(used.user, 'reinitialisation', used.revokedTokens, deps.config.publicUrl);
+      await sendSecurityMail(deps.mailer, mail, (e) => request.log.error({ err: e }, 'password change mail not sent'));
+    }
+    await signIn(deps, request, reply, used.user.id);
+    const revoked = used.revokedTokens > 0 ? " Par sécurité, vos jetons d'API ont été révoqués." : '';
+    return reply.flash(`Votre mot de passe est enregistré. Vous êtes connecté.${revoked}`).redirect('/tableau-de-bord', 303);
   });
 
   async function renderAccount(request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof AccountPage>[0]> = {}, status = 200) {
@@ -147,9 +175,13 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     if (problem) errors.password = problem;
     else if (f.password !== f.confirmation) errors.confirmation = 'Les deux mots de passe ne sont pas identiques.';
     if (Object.keys(errors).length) return renderAccount(request, reply, { passwordErrors: errors }, 400);
-    await setPassword(db, actorOf(request), request.user!.id, await hashPassword(f.password!));
-    await destroyUserSessions(db, request.user!.id, request.sessionKey ?? undefined);
-    return reply.flash('Votre mot de passe a été changé. Vos autres sessions ont été fermées.').redirect('/compte', 303);
+    const { revokedTokens } = await setPassword(db, actorOf(request), request.user!.id, await hashPassword(f.password!), {
+      keepSessionKey: request.sessionKey ?? undefined,
+    });
+    const mail = passwordChangedMail(request.user!, 'changement', revokedTokens, deps.config.publicUrl);
+    await sendSecurityMail(deps.mailer, mail, (e) => request.log.error({ err: e }, 'password change mail not sent'));
+    const revoked = revokedTokens > 0 ? " Par sécurité, vos jetons d'API ont été révoqués : créez-en de nouveaux si besoin." : '';
+    return reply.flash(`Votre mot de passe a été changé. Vos autres sessions ont été fermées.${revoked}`).redirect('/compte', 303);
   });
 
   app.post('/compte/jetons', { config: { access: 'compte:gerer' } }, async (request, reply) => {
@@ -259,13 +291,13 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/admin/utilisateurs/:id/roles/:roleId/retirer', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
     const { id, roleId } = request.params as { id: string; roleId: string };
     if (id === request.user!.id && (await listGrants(db, id)).find((g) => g.id === roleId)?.role === 'admin') {
-      return reply.flash('Vous ne pouvez pas retirer votre propre rôle d’administration.').redirect(`/admin/utilisateurs/${id}`, 303);
+      return reply.flash('Vous ne pouvez pas retirer votre propre rôle d’administration.', 'erreur').redirect(`/admin/utilisateurs/${id}`, 303);
     }
     try {
       if (!(await removeRole(db, actorOf(request), id, roleId))) return notFound(request, reply);
     } catch (e) {
       if (!(e instanceof LastAdminError)) throw e;
-      return reply.flash(e.message).redirect(`/admin/utilisateurs/${id}`, 303);
+      return reply.flash(e.message, 'erreur').redirect(`/admin/utilisateurs/${id}`, 303);
     }
     return reply.flash('Rôle retiré.').redirect(`/admin/utilisateurs/${id}`, 303);
   });
@@ -276,20 +308,18 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
       const user = await findUserById(db, id);
       if (!user) return notFound(request, reply);
       if (user.id === request.user!.id && !active) {
-        return reply.flash('Vous ne pouvez pas désactiver votre propre compte.').redirect('/admin/utilisateurs', 303);
+        return reply.flash('Vous ne pouvez pas désactiver votre propre compte.', 'erreur').redirect('/admin/utilisateurs', 303);
       }
+      let revokedTokens = 0;
       try {
-        await setActive(db, actorOf(request), id, active);
+        ({ revokedTokens } = await setActive(db, actorOf(request), id, active));
       } catch (e) {
         if (!(e instanceof LastAdminError)) throw e;
-        return reply.flash(e.message).redirect('/admin/utilisateurs', 303);
+        return reply.flash(e.message, 'erreur').redirect('/admin/utilisateurs', 303);
       }
-      if (!active) await destroyUserSessions(db, id);
-      return reply.flash(`Compte ${user.email} ${active ? 'réactivé' : 'désactivé'}.`).redirect('/admin/utilisateurs', 303);
+      const tokens = revokedTokens > 0 ? ` Ses jetons d'API ont été révoqués (${revokedTokens}).` : '';
+      return reply.flash(`Compte ${user.email} ${active ? 'réactivé' : 'désactivé'}.${tokens}`).redirect('/admin/utilisateurs', 303);
     });
   }
 
-  app.get('/admin/courriels', { config: { access: 'courriels:consulter' } }, async (request, reply) => {
-    return reply.html(OutboxPage({ ctx: request.ctx(), mails: await listOutbox(db, 100), smtp: deps.mailer.kind === 'smtp' }));
-  });
 }

@@ -91,10 +91,16 @@ export const loginAttempts = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     email: text('email').notNull(),
     ip: text('ip').notNull(),
+    /** The signed device cookie's id when the browser had already signed in to this account; null otherwise. */
+    device: text('device'),
     success: boolean('success').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('login_attempts_email_at_idx').on(t.email, t.at), index('login_attempts_ip_at_idx').on(t.ip, t.at)],
+  (t) => [
+    index('login_attempts_email_at_idx').on(t.email, t.at),
+    index('login_attempts_ip_at_idx').on(t.ip, t.at),
+    index('login_attempts_at_idx').on(t.at),
+  ],
 );
 
 /** OpenID Connect sign-in in progress (state, nonce, PKCE verifier), kept server-side for 10 minutes. */

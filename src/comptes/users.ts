@@ -4,6 +4,7 @@ import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Principal, ty
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { roleAssignments, users } from './schema.js';
 import { isUuid } from '../platform/ids.js';
+import { revokeCredentials } from './revocation.js';
 
 export type User = typeof users.$inferSelect;
 
@@ -129,7 +130,7 @@ export async function addRole(db: Db, actor: Actor, userId: string, g: RoleGrant
 }
 
 export async function removeRole(db: Db, actor: Actor, userId: string, grantId: string): Promise<boolean> {
-  if (!isUuid(grantId)) return false;
+  if (!isUuid(grantId) || !isUuid(userId)) return false;
   return db.transaction(async (tx) => {
     const [removed] = await tx
       .delete(roleAssignments)
@@ -169,8 +170,12 @@ async function ensureAnAdminRemains(tx: Db): Promise<void> {
   if ((r?.n ?? 0) === 0) throw new LastAdminError();
 }
 
-export async function setPassword(db: Db, actor: Actor, userId: string, passwordHash: string): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * Sets a user's password, and ends the credentials that outlived the old one: every session but
+ * `keepSessionKey` (the one making the change), and every API token.
+ */
+export async function setPassword(db: Db, actor: Actor, userId: string, passwordHash: string, opts: { keepSessionKey?: string | undefined } = {}): Promise<{ revokedTokens: number }> {
+  return db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     await recordAudit(tx, actor, {
       action: 'utilisateur.mot_de_passe',
@@ -178,11 +183,13 @@ export async function setPassword(db: Db, actor: Actor, userId: string, password
       objectId: userId,
       summary: 'Mot de passe défini',
     });
+    return revokeCredentials(tx, actor, userId, { keepSessionKey: opts.keepSessionKey, reason: 'mot de passe changé' });
   });
 }
 
-export async function setActive(db: Db, actor: Actor, userId: string, active: boolean): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Disables (its sessions end and its API tokens are revoked) or re-enables an account. */
+export async function setActive(db: Db, actor: Actor, userId: string, active: boolean): Promise<{ revokedTokens: number }> {
+  return db.transaction(async (tx) => {
     await tx.update(users).set({ active }).where(eq(users.id, userId));
     if (!active) await ensureAnAdminRemains(tx);
     await recordAudit(tx, actor, {
@@ -193,6 +200,7 @@ export async function setActive(db: Db, actor: Actor, userId: string, active: bo
       before: { active: !active },
       after: { active },
     });
+    return active ? { revokedTokens: 0 } : revokeCredentials(tx, actor, userId, { reason: 'compte désactivé' });
   });
 }
 
@@ -257,7 +265,8 @@ export async function markLogin(db: Db, userId: string): Promise<void> {
 }
 
 /** Active accounts holding `role` in one of these structures, with their names (e.g. a structure's conseillers). */
-export async function usersWithRoleInStructures(db: Db, role: Role, structureIds: string[]): Promise<{ id: string; firstName: string; lastName: string; structureId: string }[]> {
+export async function usersWithRoleInStructures(db: Db, role: Role, ids: string[]): Promise<{ id: string; firstName: string; lastName: string; structureId: string }[]> {
+  const structureIds = ids.filter(isUuid); // anything else would fail the ::uuid cast
   if (structureIds.length === 0) return [];
   const rows = await db
     .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, structureId: roleAssignments.structureId })

@@ -5,6 +5,7 @@
  * each row, in French.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsvStream } from 'csv-parse';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
@@ -12,7 +13,7 @@ import { findStructureBySiret } from '../structures/structures.js';
 import { lieux } from './schema.js';
 import { columnsOf, empreinte, notifyLieuxChanged } from './lieux.js';
 import { fromLegacy, fromV1, isLegacy, normaliseRecord } from './legacy.js';
-import { CONTROL_CHARS, REQUIRED, validateLieuV1, type Field, type LieuV1 } from './standard.js';
+import { CONTROL_CHARS, FIELDS, FORMULA_EXEMPT, REQUIRED, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
 
 export class FichierIllisible extends Error {}
 
@@ -42,6 +43,8 @@ export interface RapportImport {
   ecartes: Ecart[];
   /** Normalisations applied, by field: how many rows, and a few examples. */
   corrections: Record<string, { n: number; exemples: string[] }>;
+  /** The file's encoding, when it was not UTF-8 and was converted (« Windows-1252 »). */
+  encodage?: string;
 }
 
 interface Ligne {
@@ -49,9 +52,68 @@ interface Ligne {
   data: Record<string, unknown>;
 }
 
-/** Reads the file into rows; throws FichierIllisible when the file itself cannot be read. */
-export function lireFichier(content: string | Buffer): { format: 'csv' | 'json'; lignes: Ligne[] } {
-  const text = (typeof content === 'string' ? content : content.toString('utf8')).replace(/^\uFEFF/, '');
+/**
+ * The file's text, and its encoding when it was not UTF-8: a byte-order mark says UTF-8 or UTF-16
+ * (LE/BE); UTF-16 without one shows as NUL bytes in every other position; bytes that are not valid
+ * UTF-8 are read as Windows-1252 (a superset of Latin-1, what spreadsheets on Windows save).
+ */
+export function decoderFichier(content: Buffer): { text: string; encodage?: string } {
+  const b = content;
+  const decode = (label: string) => new TextDecoder(label, { fatal: true, ignoreBOM: false }).decode(b);
+  try {
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { text: decode('utf-8') };
+    if (b[0] === 0xff && b[1] === 0xfe) return { text: decode('utf-16le'), encodage: 'UTF-16 LE' };
+    if (b[0] === 0xfe && b[1] === 0xff) return { text: decode('utf-16be'), encodage: 'UTF-16 BE' };
+    const head = b.subarray(0, 1000);
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < head.length; i++) {
+      if (head[i] !== 0) continue;
+      if (i % 2) odd++;
+      else even++;
+    }
+    if (head.length >= 4 && odd > head.length / 4 && even === 0) return { text: decode('utf-16le'), encodage: 'UTF-16 LE' };
+    if (head.length >= 4 && even > head.length / 4 && odd === 0) return { text: decode('utf-16be'), encodage: 'UTF-16 BE' };
+  } catch {
+    throw new FichierIllisible('Fichier illisible : son encodage annoncé (UTF-8 ou UTF-16) ne correspond pas à son contenu. Enregistrez-le en UTF-8 et réessayez.');
+  }
+  try {
+    return { text: decode('utf-8') };
+  } catch {
+    return { text: decodeWindows1252(b), encodage: 'Windows-1252 (Latin-1)' };
+  }
+}
+
+/** Windows-1252's characters for bytes 0x80–0x9F (Latin-1 has control characters there); 0 = unassigned. */
+const CP1252_80_9F = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+/** Node's TextDecoder('windows-1252') decodes as Latin-1 (0x8C is not Œ there): done by hand. */
+export function decodeWindows1252(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i += 8192) {
+    const chunk = b.subarray(i, i + 8192);
+    const codes = new Array<number>(chunk.length);
+    for (let j = 0; j < chunk.length; j++) {
+      const c = chunk[j]!;
+      codes[j] = c >= 0x80 && c <= 0x9f ? CP1252_80_9F[c - 0x80] || 0xfffd : c;
+    }
+    out += String.fromCharCode(...codes);
+  }
+  return out;
+}
+
+type LectureCsv = { text: string; delimiter: string };
+type Lu = { format: 'csv' | 'json'; lignes: Ligne[]; encodage?: string };
+type CsvRecord = { record: Record<string, string>; info: { lines: number } };
+
+/** Decodes, reads JSON whole, or says how to parse the CSV. */
+function ouvrir(content: string | Buffer): Lu | (LectureCsv & { encodage?: string }) {
+  const decoded = typeof content === 'string' ? { text: content } : decoderFichier(content);
+  const text = decoded.text.replace(/^\uFEFF/, '');
+  const encodage = decoded.encodage ? { encodage: decoded.encodage } : {};
   const start = text.trimStart()[0];
   if (start === '[' || start === '{') {
     let json: unknown;
@@ -66,26 +128,79 @@ export function lireFichier(content: string | Buffer): { format: 'csv' | 'json';
     if (!arr) throw new FichierIllisible('Le JSON doit être un tableau de lieux (ou un objet contenant ce tableau).');
     return {
       format: 'json',
+      ...encodage,
       lignes: arr.map((data, i) => ({ numero: i + 1, data: data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {} })),
     };
   }
   const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n/)) || text.length);
   if (!firstLine.trim()) throw new FichierIllisible('Le fichier est vide.');
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  return { text, delimiter, ...encodage };
+}
+
+const csvOptions = (delimiter: string) => ({
+  columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+  delimiter,
+  bom: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  info: true,
+});
+
+const csvLu = (records: CsvRecord[], encodage: string | undefined): Lu => ({
+  format: 'csv',
+  ...(encodage ? { encodage } : {}),
+  lignes: records.map((r) => ({ numero: r.info.lines, data: r.record })),
+});
+
+/** Reads the file into rows; throws FichierIllisible when the file itself cannot be read. */
+export function lireFichier(content: string | Buffer): Lu {
+  const o = ouvrir(content);
+  if ('format' in o) return o;
+  let records: CsvRecord[];
   try {
-    records = parseCsv(text, {
-      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as typeof records;
+    records = parseCsv(o.text, csvOptions(o.delimiter)) as unknown as CsvRecord[];
   } catch (e) {
     throw new FichierIllisible(`CSV illisible : ${(e as Error).message}`);
   }
-  return { format: 'csv', lignes: records.map((r) => ({ numero: r.info.lines, data: r.record })) };
+  return csvLu(records, o.encodage);
+}
+
+/** Lets other requests run between two slices of a long import. */
+export const laisserPasser = () => new Promise<void>((resolve) => setImmediate(resolve));
+const CSV_SLICE = 128 * 1024;
+
+/** lireFichier, parsing a CSV by slices of 128 K characters and yielding to the event loop between them. */
+export async function lireFichierParTranches(content: string | Buffer): Promise<Lu> {
+  const o = ouvrir(content);
+  if ('format' in o) return o;
+  const parser = parseCsvStream(csvOptions(o.delimiter));
+  const records: CsvRecord[] = [];
+  let failure: Error | null = null;
+  parser.on('readable', () => {
+    let r: CsvRecord | null;
+    while ((r = parser.read() as CsvRecord | null) !== null) records.push(r);
+  });
+  const done = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', (e) => {
+      failure = e;
+      resolve();
+    });
+  });
+  const { text } = o;
+  for (let i = 0; i < text.length && !failure; ) {
+    let end = Math.min(text.length, i + CSV_SLICE);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+    parser.write(text.slice(i, end));
+    i = end;
+    await laisserPasser();
+  }
+  if (!failure) parser.end();
+  await done;
+  if (failure) throw new FichierIllisible(`CSV illisible : ${(failure as Error).message}`);
+  return csvLu(records, o.encodage);
 }
 
 const BATCH = 500;
@@ -104,53 +219,83 @@ interface Valide {
   hash: string;
 }
 
-/** Maps, normalises and validates every row (pure: no database). */
-export function preparer(
-  lignes: Ligne[],
-  source: string | undefined,
-): { valides: Valide[]; rejetes: Rejet[]; ecartes: Ecart[]; corrections: RapportImport['corrections']; legacy: number } {
-  const valides: Valide[] = [];
-  const rejetes: Rejet[] = [];
-  const ecartes: Ecart[] = [];
-  const corrections: RapportImport['corrections'] = {};
-  const seen = new Map<string, number>();
-  let legacy = 0;
-  for (const { numero, data } of lignes) {
-    const keys = Object.keys(data);
-    const old = isLegacy(keys, data);
-    if (old) legacy++;
-    const mapped = old ? fromLegacy(data) : fromV1(data);
-    const warnings = [...mapped.warnings, ...normaliseRecord(mapped.record)];
-    const rec = mapped.record;
-    // Shown in the report: a control character (rejected below) is made visible, never echoed.
-    const id = (rec.id ?? '').replace(new RegExp(CONTROL_CHARS.source, 'g'), '\uFFFD');
-    // An unusable optional value (unreadable hours, bad phone, unknown service…) is set aside and
-    // reported; the place is imported without it. A required field that is wrong rejects the row.
-    const setAside: { champ: string; motif: string }[] = mapped.problems.map((p) => ({ champ: p.field, motif: `${p.reason} : valeur écartée` }));
-    let check = validateLieuV1(rec);
-    if (!check.ok && check.problems.every((p) => !REQUIRED.includes(p.field as Field))) {
-      for (const p of check.problems) {
-        const f = p.field as Field;
-        setAside.push({ champ: f, motif: `${p.reason} : valeur écartée` });
-        rec[f] = '';
-        if (f === 'latitude' || f === 'longitude') rec.latitude = rec.longitude = '';
-      }
-      check = validateLieuV1(rec);
-    }
-    const problemes = check.ok ? [] : check.problems.map((p) => ({ champ: p.field, motif: p.reason }));
-    const origine = source || rec.source || 'import';
-    const key = `${origine}\u0000${id}`;
-    if (id && seen.has(key)) problemes.push({ champ: 'id', motif: `identifiant « ${id} » déjà présent plus haut (n° ${seen.get(key)})` });
-    if (problemes.length || !check.ok) {
-      rejetes.push({ numero, id, problemes });
-      continue;
-    }
-    seen.set(key, numero);
-    for (const w of warnings) note(corrections, w.field, w.message);
-    for (const e of setAside) ecartes.push({ numero, id, ...e });
-    valides.push({ numero, origine, origineId: id, v: check.value, hash: empreinte(check.value) });
+/**
+ * A list bullet left at the start of a value (« - Avenue Paul Mairat ») is removed: a dash or a plus
+ * followed by a space. Any other value a spreadsheet would run as a formula is refused by validation.
+ */
+export function retirerPuces(rec: RawRecord): { field: string; message: string }[] {
+  const warnings: { field: string; message: string }[] = [];
+  for (const f of FIELDS) {
+    const v = rec[f];
+    if (!v || FORMULA_EXEMPT.includes(f) || !/^[-+]\s/.test(v)) continue;
+    const fixed = v.replace(/^[-+]\s+/, '');
+    warnings.push({ field: f, message: `puce retirée : « ${fixed.slice(0, 80)} »` });
+    rec[f] = fixed;
   }
-  return { valides, rejetes, ecartes, corrections, legacy };
+  return warnings;
+}
+
+type Prepare = { valides: Valide[]; rejetes: Rejet[]; ecartes: Ecart[]; corrections: RapportImport['corrections']; legacy: number };
+
+/** Maps, normalises and validates every row (pure: no database). */
+export function preparer(lignes: Ligne[], source: string | undefined): Prepare {
+  const st = nouvellePreparation();
+  for (const l of lignes) preparerLigne(st, l, source);
+  return st;
+}
+
+/** Rows validated per slice before yielding to the event loop (about 0.5 ms a row). */
+const PREPARE_SLICE = 100;
+
+/** preparer, by slices of rows, yielding to the event loop between them: a large file does not hold the server. */
+export async function preparerParTranches(lignes: Ligne[], source: string | undefined): Promise<Prepare> {
+  const st = nouvellePreparation();
+  for (let i = 0; i < lignes.length; i += PREPARE_SLICE) {
+    for (const l of lignes.slice(i, i + PREPARE_SLICE)) preparerLigne(st, l, source);
+    await laisserPasser();
+  }
+  return st;
+}
+
+function nouvellePreparation(): Prepare & { seen: Map<string, number> } {
+  return { valides: [], rejetes: [], ecartes: [], corrections: {}, legacy: 0, seen: new Map() };
+}
+
+function preparerLigne(st: Prepare & { seen: Map<string, number> }, { numero, data }: Ligne, source: string | undefined): void {
+  const { valides, rejetes, ecartes, corrections, seen } = st;
+  const keys = Object.keys(data);
+  const old = isLegacy(keys, data);
+  if (old) st.legacy++;
+  const mapped = old ? fromLegacy(data) : fromV1(data);
+  const warnings = [...mapped.warnings, ...normaliseRecord(mapped.record), ...retirerPuces(mapped.record)];
+  const rec = mapped.record;
+  // Shown in the report: a control character (rejected below) is made visible, never echoed.
+  const id = (rec.id ?? '').replace(new RegExp(CONTROL_CHARS.source, 'g'), '\uFFFD');
+  // An unusable optional value (unreadable hours, bad phone, unknown service…) is set aside and
+  // reported; the place is imported without it. A required field that is wrong rejects the row.
+  const setAside: { champ: string; motif: string }[] = mapped.problems.map((p) => ({ champ: p.field, motif: `${p.reason} : valeur écartée` }));
+  let check = validateLieuV1(rec);
+  if (!check.ok && check.problems.every((p) => !REQUIRED.includes(p.field as Field))) {
+    for (const p of check.problems) {
+      const f = p.field as Field;
+      setAside.push({ champ: f, motif: `${p.reason} : valeur écartée` });
+      rec[f] = '';
+      if (f === 'latitude' || f === 'longitude') rec.latitude = rec.longitude = '';
+    }
+    check = validateLieuV1(rec);
+  }
+  const problemes = check.ok ? [] : check.problems.map((p) => ({ champ: p.field, motif: p.reason }));
+  const origine = source || rec.source || 'import';
+  const key = `${origine}\u0000${id}`;
+  if (id && seen.has(key)) problemes.push({ champ: 'id', motif: `identifiant « ${id} » déjà présent plus haut (n° ${seen.get(key)})` });
+  if (problemes.length || !check.ok) {
+    rejetes.push({ numero, id, problemes });
+    return;
+  }
+  seen.set(key, numero);
+  for (const w of warnings) note(corrections, w.field, w.message);
+  for (const e of setAside) ecartes.push({ numero, id, ...e });
+  valides.push({ numero, origine, origineId: id, v: check.value, hash: empreinte(check.value) });
 }
 
 /** Key of the transaction-scoped advisory lock that serialises imports (two never race on the (source, id) index). */
@@ -162,8 +307,8 @@ const IMPORT_LOCK = sql`select pg_advisory_xact_lock(hashtext('lieux:import'))`;
  * Concurrent imports wait for each other (advisory lock; PGlite is single-writer anyway).
  */
 export async function importerLieux(db: Db, actor: Actor, content: string | Buffer, opts: { source?: string; fichier?: string } = {}): Promise<RapportImport> {
-  const { format, lignes } = lireFichier(content);
-  const { valides, rejetes, ecartes, corrections, legacy } = preparer(lignes, opts.source?.trim() || undefined);
+  const { format, lignes, encodage } = await lireFichierParTranches(content);
+  const { valides, rejetes, ecartes, corrections, legacy } = await preparerParTranches(lignes, opts.source?.trim() || undefined);
   const report: RapportImport = {
     format: `${format.toUpperCase()} ${legacy > lignes.length / 2 ? 'standard v0.1 (converti en v1)' : 'standard v1'}`,
     total: lignes.length,
@@ -173,6 +318,7 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
     rejetes,
     ecartes,
     corrections,
+    ...(encodage ? { encodage } : {}),
   };
   const structureOf = new Map<string, string | null>();
   for (const x of valides) {
@@ -222,10 +368,16 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
   return report;
 }
 
+/** The report's line about a converted encoding. */
+export function encodageTexte(encodage: string): string {
+  return `Encodage : le fichier était en ${encodage}, il a été converti en UTF-8. Vérifiez les accents des lieux importés.`;
+}
+
 /** The report as plain text lines (CLI). */
 export function rapportTexte(r: RapportImport, max = 100): string[] {
   const lines = [
     `Format : ${r.format} — ${r.total} lignes`,
+    ...(r.encodage ? [encodageTexte(r.encodage)] : []),
     `${r.crees} créés, ${r.misAJour} mis à jour, ${r.inchanges} inchangés, ${r.rejetes.length} rejetés (${r.total ? Math.round(((r.total - r.rejetes.length) / r.total) * 1000) / 10 : 100} % acceptés)`,
   ];
   const corr = Object.entries(r.corrections);

@@ -64,7 +64,7 @@ export function registerLieuxOpenApi(): void {
           tags: ['lieux'],
           summary: `Tous les lieux publics, CSV du standard v${STANDARD_VERSION}`,
           description:
-            'Colonnes et valeurs du schéma « Lieux de médiation numérique » (valeurs multiples séparées par « | »). Les valeurs sont exportées telles quelles, sans échappement : ouvert dans un tableur, un champ commençant par =, +, -, @, une tabulation ou un retour chariot peut être pris pour une formule, importez donc les colonnes en texte.',
+            'Colonnes et valeurs du schéma « Lieux de médiation numérique » (valeurs multiples séparées par « | »). Les valeurs commençant par =, +, -, @, une tabulation ou un retour chariot sont refusées à la saisie et à l’import ; une valeur plus ancienne de ce type est précédée d’une apostrophe dans ce CSV (pas dans le JSON), pour qu’un tableur ne la prenne pas pour une formule (sauf téléphone, latitude et longitude, vérifiés par leur format).',
           responses: { '200': { description: 'Fichier CSV (UTF-8)', content: { 'text/csv': {} } } },
         },
       },

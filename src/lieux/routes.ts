@@ -15,7 +15,7 @@ import { GeocodageIndisponible, GeocodeurBan, SANS_GEOCODAGE, type Geocodeur } f
 import { grilleVersOsm, osmVersGrille, OSM_DAYS } from './horaires.js';
 import { normaliseRecord } from './legacy.js';
 import { FichierIllisible, importerLieux } from './import.js';
-import { ENUMS, FIELDS, MULTI_FIELDS, PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
+import { ENUMS, FIELDS, FORMULA_EXEMPT, FORMULA_START, MULTI_FIELDS, PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
 import { LieuPage, TrouverPage, type Issue, type RechercheForm } from './views/public.js';
 import { ImportPage, LieuFormPage, LieuxGestionPage, type ConseillerChoix, type FormState } from './views/gestion.js';
 import { CRENEAUX_CODES } from './views/creneaux.js';
@@ -262,7 +262,9 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
   async function exports() {
     const s = await moteur.ready();
     if (exportCache?.key !== s) {
-      const records = s.lieux.map((l) => toRecord(l));
+      // Values are refused at input (formulaProblem); a value stored before that is neutralised
+      // here, for spreadsheets only, by a leading apostrophe (the JSON export stays as stored).
+      const records = s.lieux.map((l) => neutraliserFormules(toRecord(l)));
       const csv = stringify(records, { header: true, columns: [...FIELDS], quoted: true, bom: false });
       const json = JSON.stringify(
         s.lieux.map((l) => {
@@ -422,7 +424,7 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     }
   }
 
-  async function formPage(request: FastifyRequest, reply: FastifyReply, p: { existing?: LieuRow; state: FormState; errors?: Record<string, string>; doublons?: LieuRow[]; info?: string; status?: number }) {
+  async function formPage(request: FastifyRequest, reply: FastifyReply, p: { existing?: LieuRow; state: FormState; errors?: Record<string, string>; doublons?: LieuRow[]; doublonsMasques?: number; info?: string; status?: number }) {
     const user = request.user!;
     const structures = await structuresOf(user);
     const structureId = p.existing ? p.existing.structureId : (typeof p.state.structure_id === 'string' && p.state.structure_id) || structures[0]?.id || null;
@@ -437,6 +439,7 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
         adminStructure: hasRole(user, 'admin'),
         conseillers: await conseillersFor(structureId, current),
         ...(p.doublons ? { doublons: p.doublons.map((d) => ({ id: d.id, nom: d.nom, adresse: `${d.adresse}, ${d.codePostal} ${d.commune}` })) } : {}),
+        ...(p.doublonsMasques ? { doublonsMasques: p.doublonsMasques } : {}),
         geocodage: geocodageActif,
         ...(p.info ? { info: p.info } : {}),
       }),
@@ -463,7 +466,13 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     }
     if (!existing && s.confirmer_doublon !== '1') {
       const doublons = await doublonsPossibles(db, r.v);
-      if (doublons.length) return formPage(request, reply, { state: s, doublons, status: 409 });
+      if (doublons.length) {
+        // Only what the user may see anyway (a public place, or one they manage) is named; of
+        // the others, only that they exist.
+        const visibles: LieuRow[] = [];
+        for (const d of doublons) if (d.public || can(user, 'lieux:gerer', await lieuResource(db, d))) visibles.push(d);
+        return formPage(request, reply, { state: s, doublons: visibles, doublonsMasques: doublons.length - visibles.length, status: 409 });
+      }
     }
     const input = { v: r.v, structureId: r.structureId, public: r.public, permanences: r.permanences };
     if (existing) {
@@ -520,6 +529,15 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
       if (!can(request.user, access)) return forbidden(request, reply);
     });
 
+    // A multipart body the plugin refuses (too many fields or files, file too large, a stream cut
+    // short by such a refusal) is the sender's fault: a French 413/400, never a 500.
+    scope.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+      const motif = multipartRefus(error);
+      if (!motif) throw error; // the platform's handler
+      request.log.info({ err: error.message, code: error.code }, 'multipart refused');
+      return reply.html(ImportPage({ ctx: request.ctx(), erreur: motif.message }), motif.status);
+    });
+
     scope.get('/admin/lieux/import', { config: { access: 'lieux:importer' } }, async (request, reply) => {
       return reply.html(ImportPage({ ctx: request.ctx() }));
     });
@@ -549,3 +567,32 @@ declare module 'fastify' {
 }
 
 export type { Field };
+
+/** The French answer to a multipart body the upload plugin refused, or null for any other error. */
+export function multipartRefus(error: { code?: string; statusCode?: number }): { status: 400 | 413; message: string } | null {
+  switch (error.code) {
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return { status: 413, message: "Le formulaire envoyé contient trop de champs (10 au plus) ou a été interrompu : renvoyez-le depuis cette page, avec un seul fichier." };
+    case 'FST_FILES_LIMIT':
+      return { status: 413, message: 'Envoyez un seul fichier à la fois.' };
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { status: 413, message: 'Le fichier est trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.' };
+    case 'FST_PROTO_VIOLATION':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+      return { status: 400, message: "Le formulaire envoyé est mal formé : renvoyez-le depuis cette page." };
+    default:
+      return error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413
+        ? { status: 413, message: 'Le fichier est trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.' }
+        : null;
+  }
+}
+
+/** A CSV record whose cells a spreadsheet would run as formulas get a leading apostrophe. */
+export function neutraliserFormules(r: Record<Field, string>): Record<Field, string> {
+  const out = { ...r };
+  for (const f of FIELDS) if (!FORMULA_EXEMPT.includes(f) && FORMULA_START.test(out[f])) out[f] = `'${out[f]}`;
+  return out;
+}

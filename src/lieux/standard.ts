@@ -6,6 +6,7 @@
  * `validateLieuV1` is a pure function: a record of strings (a CSV row, multi-values joined by `|`)
  * in, a typed place or a list of problems (field + French reason) out.
  */
+import { isCalendarDate } from '../platform/http.js';
 import { horairesProblem } from './horaires.js';
 
 export const STANDARD_VERSION = '1.0.2';
@@ -142,6 +143,47 @@ export type Field = (typeof FIELDS)[number];
 
 export const REQUIRED: readonly Field[] = ['id', 'pivot', 'nom', 'commune', 'code_postal', 'adresse', 'date_maj'];
 export const MAX_LENGTH: Partial<Record<Field, number>> = { presentation_resume: 280 };
+/**
+ * The maximum length (in characters) of every field, checked for the form, the API and imports:
+ * the standard's where it sets one (MAX_LENGTH), otherwise a bound well above real data (the
+ * national CNFS file's longest name is 134 characters, its longest hours 166) that keeps a place a
+ * few kilobytes. Multi-value fields are bounded as a whole (values joined by `|`).
+ */
+export const LIMITS: Record<Field, number> = {
+  id: 200,
+  pivot: 100,
+  nom: 200,
+  commune: 100,
+  code_postal: 100,
+  code_insee: 100,
+  adresse: 300,
+  complement_adresse: 300,
+  latitude: 100,
+  longitude: 100,
+  typologie: 500,
+  telephone: 100,
+  courriels: 1000,
+  site_web: 2000,
+  horaires: 2000,
+  presentation_resume: 280,
+  presentation_detail: 10000,
+  source: 200,
+  itinerance: 2000,
+  structure_parente: 200,
+  date_maj: 100,
+  services: 2000,
+  publics_specifiquement_adresses: 2000,
+  prise_en_charge_specifique: 2000,
+  frais_a_charge: 2000,
+  dispositif_programmes_nationaux: 2000,
+  formations_labels: 2000,
+  autres_formations_labels: 2000,
+  modalites_acces: 2000,
+  modalites_accompagnement: 2000,
+  fiche_acces_libre: 500,
+  prise_rdv: 500,
+  ...MAX_LENGTH,
+};
 export const NUMBER_FIELDS: readonly Field[] = ['latitude', 'longitude'];
 export const DATE_FIELDS: readonly Field[] = ['date_maj'];
 
@@ -255,11 +297,22 @@ export function controlCharProblem(v: string): string | null {
   return m ? `caractère de contrôle interdit (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) : retirez-le du fichier` : null;
 }
 
-function validDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
+/**
+ * A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP). No
+ * field of the standard expects one: numbers (latitude, longitude: a leading minus) and the phone
+ * number (its pattern starts with +33…) are checked by their own formats instead.
+ */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_EXEMPT: readonly Field[] = ['latitude', 'longitude', 'telephone'];
+
+/** The French reason for a value a spreadsheet would run as a formula, or null. */
+export function formulaProblem(f: Field, v: string): string | null {
+  if (FORMULA_EXEMPT.includes(f)) return null;
+  const values = isMulti(f) ? [v, ...v.split('|').map((x) => x.trim())] : [v];
+  const bad = values.find((x) => FORMULA_START.test(x));
+  if (!bad) return null;
+  const c = bad[0] === '\t' ? 'une tabulation' : bad[0] === '\r' ? 'un retour chariot' : `« ${bad[0]} »`;
+  return `ne doit pas commencer par ${c} (un tableur le prendrait pour une formule) : retirez ce caractère`;
 }
 
 export function splitMulti(value: string | null | undefined): string[] {
@@ -287,8 +340,19 @@ export function validateLieuV1(raw: RawRecord): { ok: true; value: LieuV1 } | { 
       out[f] = isMulti(f) ? [] : null;
       continue;
     }
-    const max = MAX_LENGTH[f];
-    if (max && [...v].length > max) problems.push({ field: f, reason: `au plus ${max} caractères (${[...v].length} reçus)` });
+    const max = LIMITS[f];
+    if (v.length > max && [...v].length > max) {
+      // Never echoed: the value may be huge.
+      problems.push({ field: f, reason: `au plus ${max} caractères (${[...v].length} reçus)` });
+      out[f] = isMulti(f) ? [] : null;
+      continue;
+    }
+    const formula = formulaProblem(f, v);
+    if (formula) {
+      problems.push({ field: f, reason: formula });
+      out[f] = isMulti(f) ? [] : null;
+      continue;
+    }
     if (f in COMPILED && !COMPILED[f as keyof typeof PATTERNS].test(v)) {
       problems.push({ field: f, reason: `valeur « ${v} » non conforme au format attendu (${PATTERN_HINTS[f as keyof typeof PATTERNS]})` });
     }
@@ -300,7 +364,7 @@ export function validateLieuV1(raw: RawRecord): { ok: true; value: LieuV1 } | { 
       out[f] = n;
       continue;
     }
-    if (DATE_FIELDS.includes(f) && !validDate(v)) problems.push({ field: f, reason: `date « ${v} » invalide (format AAAA-MM-JJ attendu)` });
+    if (DATE_FIELDS.includes(f) && !isCalendarDate(v)) problems.push({ field: f, reason: `date « ${v} » invalide (format AAAA-MM-JJ attendu)` });
     if (isMulti(f)) {
       const values = splitMulti(v);
       const allowed = (ENUMS as Record<string, readonly string[]>)[f];

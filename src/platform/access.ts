@@ -47,6 +47,7 @@ export type Action =
   | 'utilisateurs:gerer'
   | 'audit:consulter'
   | 'courriels:consulter'
+  | 'taches:gerer' // background jobs: list, retry a failed one (src/platform/jobs)
   | 'structures:consulter'
   | 'structures:creer'
   | 'structures:modifier'
@@ -85,6 +86,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   'utilisateurs:gerer': { admin: always },
   'audit:consulter': { admin: always },
   'courriels:consulter': { admin: always },
+  'taches:gerer': { admin: always },
   'structures:consulter': {
     admin: always,
     banque: always,

@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import type { Database, Db } from './db.js';
 import type { Mailer } from './mail.js';
+import type { JobRegistry } from './jobs/jobs.js';
+import type { Notifier } from '../notifications/notifications.js';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../audit/audit.js';
 
@@ -10,6 +12,10 @@ export interface AppDeps {
   database: Database;
   db: Db;
   mailer: Mailer;
+  /** Background job kinds and schedules: each context defines its own (src/platform/jobs). */
+  jobs: JobRegistry;
+  /** In-app notifications and their mails (src/notifications): `deps.notifier.notify(tx, to, kind, data)`. */
+  notifier: Notifier;
 }
 
 export function actorOf(request: FastifyRequest): Actor {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestClient, type TestContext } from './testing.js';
 import { migrate } from './migrate.js';
+import { renderToString } from 'preact-render-to-string';
+import { createHttpServer } from './http.js';
+import { dbFlashStore, FLASH_MAX_LENGTH, FLASH_TTL_MS, memoryFlashStore, type FlashKind, type FlashStore } from './flash.js';
+import { Layout } from './views/layout.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -87,5 +91,67 @@ describe('HTTP platform', () => {
     const bad = [{ name: '9999_bad', sql: `create table zz_dup(x int); insert into zz_dup values (1), (1); create unique index zz_dup_x on zz_dup(x);` }];
     await expect(migrate(t.database, bad)).rejects.toThrow(/9999_bad/);
     expect(await t.database.query(`select 1 from schema_migrations where name = '9999_bad'`)).toEqual([]);
+  });
+});
+
+describe('flash messages', () => {
+  async function flashServer(store?: FlashStore) {
+    const app = await createHttpServer({
+      config: t.config,
+      proconnect: false,
+      auth: { fromSession: async () => null, fromBearer: async () => null },
+      ...(store ? { flash: store } : {}),
+    });
+    app.get('/poser', { config: { access: 'public' } }, async (request, reply) => {
+      const q = request.query as { kind?: FlashKind; n?: string };
+      return reply.flash('x'.repeat(Number(q.n ?? 10)), q.kind).redirect('/lire', 303);
+    });
+    app.get('/lire', { config: { access: 'public' } }, async (request) => ({ flash: request.flash, kind: request.flashKind }));
+    await app.ready();
+    return app;
+  }
+
+  it('never puts the message in the cookie: only a short id, read once on the next page', async () => {
+    const app = await flashServer(dbFlashStore(t.database.db));
+    const set = await app.inject({ url: '/poser?n=300000&kind=erreur' });
+    const cookie = set.cookies.find((c) => c.name === 'cn_flash')!;
+    expect(cookie.value.length).toBeLessThan(200);
+    expect(String(set.headers['set-cookie']).length).toBeLessThan(1000);
+    const read = await app.inject({ url: '/lire', headers: { cookie: `cn_flash=${cookie.value}` } });
+    expect(read.json().kind).toBe('erreur');
+    expect(read.json().flash.length).toBeLessThanOrEqual(FLASH_MAX_LENGTH);
+    const again = await app.inject({ url: '/lire', headers: { cookie: `cn_flash=${cookie.value}` } });
+    expect(again.json().flash).toBeNull();
+    await app.close();
+  });
+
+  it('defaults to a success message; an unsigned or forged id shows nothing', async () => {
+    const app = await flashServer();
+    const set = await app.inject({ url: '/poser' });
+    const cookie = set.cookies.find((c) => c.name === 'cn_flash')!;
+    const read = await app.inject({ url: '/lire', headers: { cookie: `cn_flash=${cookie.value}` } });
+    expect(read.json()).toEqual({ flash: 'x'.repeat(10), kind: 'succes' });
+    const forged = await app.inject({ url: '/lire', headers: { cookie: `cn_flash=${cookie.value.split('.')[0]}` } });
+    expect(forged.json().flash).toBeNull();
+    await app.close();
+  });
+
+  it('expires unread messages and bounds the in-process store', async () => {
+    let now = 0;
+    const mem = memoryFlashStore(2, () => now);
+    mem.put('a', { message: 'A', kind: 'info' });
+    mem.put('b', { message: 'B', kind: 'info' });
+    mem.put('c', { message: 'C', kind: 'info' });
+    expect(mem.take('a')).toBeNull();
+    now = FLASH_TTL_MS + 1;
+    expect(mem.take('b')).toBeNull();
+  });
+
+  it('shows an error flash in a red alert, not a green one', () => {
+    const ctx = { user: null, csrf: '', path: '/', demo: false, flash: 'Refusé.', flashKind: 'erreur' as const, proconnect: false };
+    const html = renderToString(Layout({ ctx, title: 'T' }));
+    expect(html).toContain('fr-alert--error');
+    expect(html).not.toContain('fr-alert--success');
+    expect(renderToString(Layout({ ctx: { ...ctx, flashKind: 'succes' }, title: 'T' }))).toContain('fr-alert--success');
   });
 });

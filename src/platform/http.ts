@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { hmac, randomToken, safeEqual } from './crypto.js';
 import type { PageContext } from './views/layout.js';
 import { ErrorPage } from './views/errors.js';
+import { memoryFlashStore, normaliseFlash, type Flash, type FlashKind, type FlashStore } from './flash.js';
 
 export const SESSION_COOKIE = 'cn_session';
 const ANON_COOKIE = 'cn_anon';
@@ -32,11 +33,15 @@ declare module 'fastify' {
     sessionKey: string | null;
     csrfToken: string;
     flash: string | null;
+    flashKind: FlashKind;
+    /** Unread notifications of the signed-in user (pages only; the bell in the header). */
+    unreadNotifications: number | null;
     ctx(): PageContext;
   }
   interface FastifyReply {
     html(page: VNode, status?: number): FastifyReply;
-    flash(message: string): FastifyReply;
+    /** A one-time message for the next page; kept server-side, the cookie only holds its id. */
+    flash(message: string, kind?: FlashKind): FastifyReply;
     problem(status: number, title: string, detail?: string, extra?: Record<string, unknown>): FastifyReply;
   }
 }
@@ -58,6 +63,10 @@ export interface HttpOptions {
   logger?: Logger | boolean;
   /** Whether a ProConnect button is shown. */
   proconnect: boolean;
+  /** Counts a user's unread notifications, for the bell shown on every page. */
+  unreadNotifications?: (userId: string) => Promise<number>;
+  /** Where flash messages wait (the database in production); in-process when absent. */
+  flash?: FlashStore;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -150,6 +159,19 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   app.decorateRequest('sessionKey', null);
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('flash', null);
+  app.decorateRequest('flashKind', 'succes');
+  app.decorateRequest('unreadNotifications', null);
+  const flashStore = opts.flash ?? memoryFlashStore();
+  const pendingFlash = new WeakMap<FastifyReply, Promise<void> | void>();
+  // The message is stored before the response leaves, so the next request always finds it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const pending = pendingFlash.get(reply);
+    if (pending) {
+      pendingFlash.delete(reply);
+      await pending;
+    }
+    return payload;
+  });
   app.decorateRequest('ctx', function (this: FastifyRequest): PageContext {
     return {
       user: this.user,
@@ -157,7 +179,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
       path: this.url.split('?')[0] ?? '/',
       demo: config.demo,
       flash: this.flash,
+      flashKind: this.flashKind,
       proconnect: opts.proconnect,
+      notifications: this.unreadNotifications,
     };
   });
 
@@ -168,8 +192,13 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
       .send('<!DOCTYPE html>' + renderToString(page));
     return this;
   });
-  app.decorateReply('flash', function (this: FastifyReply, message: string) {
-    this.setCookie(FLASH_COOKIE, Buffer.from(message).toString('base64url'), {
+  app.decorateReply('flash', function (this: FastifyReply, message: string, kind: FlashKind = 'succes') {
+    const id = randomToken(16);
+    const flash: Flash = normaliseFlash(message, kind);
+    const stored = Promise.resolve(flashStore.put(id, flash));
+    stored.catch(() => undefined); // awaited (and reported) in onSend
+    pendingFlash.set(this, stored);
+    this.setCookie(FLASH_COOKIE, id, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
@@ -231,7 +260,11 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     const flash = request.cookies[FLASH_COOKIE];
     if (flash) {
       const f = request.unsignCookie(flash);
-      if (f.valid && f.value) request.flash = Buffer.from(f.value, 'base64url').toString('utf8');
+      const found = f.valid && f.value && /^[\w-]{1,64}$/.test(f.value) ? await flashStore.take(f.value) : null;
+      if (found) {
+        request.flash = found.message;
+        request.flashKind = found.kind;
+      }
       reply.clearCookie(FLASH_COOKIE, { path: '/' });
     }
   });
@@ -273,6 +306,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
           403,
         );
       }
+    }
+    if (request.user && request.method === 'GET' && wantsHtml(request) && opts.unreadNotifications) {
+      request.unreadNotifications = await opts.unreadNotifications(request.user.id);
     }
   });
 
@@ -355,9 +391,14 @@ export function queryParam(request: FastifyRequest, name: string, max = 200): st
   return typeof v === 'string' && v.length <= max ? v : '';
 }
 
-/** Whether a YYYY-MM-DD string is a real calendar date (2024-02-30 is not). */
-export function isCalendarDate(v: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+/**
+ * Whether a value is a YYYY-MM-DD string naming a real calendar date (2024-02-30 is not) that a
+ * PostgreSQL DATE column accepts and that round-trips through JavaScript: years 0001 to 9999
+ * (PostgreSQL has no year 0; five-digit years do not fit the format). The one check every context uses.
+ */
+export function isCalendarDate(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  if (Number(v.slice(0, 4)) < 1) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }

@@ -7,6 +7,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative (SMTP only; the outbox keeps the text). */
+  html?: string | undefined;
 }
 
 export interface Mailer {
@@ -21,7 +23,7 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
     return {
       kind: 'smtp',
       async send(m) {
-        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text });
+        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
       },
     };
   }
@@ -35,8 +37,11 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
 
 export type OutboxMail = typeof mailOutbox.$inferSelect;
 
-export async function listOutbox(db: Db, limit = 50): Promise<OutboxMail[]> {
-  return db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(limit);
+/** The latest mails of the outbox, optionally those whose recipient contains `to` (any case). */
+export async function listOutbox(db: Db, limit = 50, to?: string): Promise<OutboxMail[]> {
+  const q = db.select().from(mailOutbox);
+  const filtered = to ? q.where(sql`${mailOutbox.to} ilike ${'%' + to.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`) : q;
+  return filtered.orderBy(desc(mailOutbox.id)).limit(limit);
 }
 
 export async function countOutbox(db: Db): Promise<number> {

@@ -12,6 +12,9 @@ import { migrate } from './migrate.js';
 import { buildApp } from '../app.js';
 import { seedDemo } from '../demo/seed.js';
 
+/** The schema of each PostgreSQL test database, so that a second connection can join it. */
+const schemaOf = new WeakMap<Database, string>();
+
 export async function createTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
@@ -28,8 +31,21 @@ export async function createTestDatabase(): Promise<Database> {
   const database = wrapPool(pool, async () => {
     await pool.query(`drop schema ${schema} cascade`);
   });
+  schemaOf.set(database, schema);
   await migrate(database);
   return database;
+}
+
+/**
+ * Another connection pool on the same test database, as a second instance of the application would
+ * have (PostgreSQL only: null on the embedded database, which one process owns). Close it yourself.
+ */
+export function peerDatabase(database: Database): { database: Database; url: string; schema: string } | null {
+  const url = process.env.TEST_DATABASE_URL;
+  const schema = schemaOf.get(database);
+  if (!url || !schema) return null;
+  const pool = new pg.Pool(pgPoolConfig(url, { max: 5, options: `-c search_path=${schema}` }));
+  return { database: wrapPool(pool), url, schema };
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {

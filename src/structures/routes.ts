@@ -13,6 +13,7 @@ import {
   type StructureInput,
 } from './structures.js';
 import { StructureDetailPage, StructureFormPage, StructuresPage } from './views/pages.js';
+import { registerStructureDocumentsRoutes, type DocumentsOptions } from './documents-routes.js';
 
 const PAGE_SIZE = 50;
 
@@ -43,8 +44,11 @@ function valuesOf(s: Structure): Record<string, string> {
   };
 }
 
-export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps, opts: { documents?: DocumentsOptions } = {}): void {
   const { db } = deps;
+
+  // Documents: multipart uploads in their own scope.
+  void app.register(async (scope) => registerStructureDocumentsRoutes(scope, deps, opts.documents));
 
   /** Loads a structure and checks the caller may perform `action` on it; answers 404/403 otherwise. */
   async function loadFor(request: FastifyRequest, reply: FastifyReply, action: 'structures:consulter' | 'structures:modifier') {

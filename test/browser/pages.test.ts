@@ -135,6 +135,10 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
       ['/admin/utilisateurs/inviter', /.+/],
       ['/admin/journal', /journal/i],
       ['/admin/courriels', /.+/],
+      ['/admin/courriels?destinataire=demo', /.+/],
+      ['/admin/taches', /tâches/i],
+      ['/notifications', /notifications/i],
+      ['/compte/notifications', /notifications/i],
     ];
     for (const [path, h1] of adminPages) {
       it(`${path} (admin)`, async () => {

@@ -425,6 +425,11 @@ export function BeneficiairePage(p: {
             </a>
           </li>
           <li>
+            <a class="fr-btn fr-btn--secondary" href={`/beneficiaires/${b.id}/export.pdf`}>
+              Exporter ses données en PDF
+            </a>
+          </li>
+          <li>
             <form method="post" action={`/beneficiaires/${b.id}/effacer`} class="cn-inline-form">
               <Csrf token={p.ctx.csrf} />
               <button class="fr-btn fr-btn--tertiary" type="submit">

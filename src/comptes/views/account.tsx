@@ -38,6 +38,14 @@ export function AccountPage(p: {
         </ul>
       </section>
 
+      <section class="fr-mb-6w" aria-labelledby="notifications">
+        <h2 id="notifications">Notifications</h2>
+        <p>
+          Vos notifications s'affichent dans la plateforme (<a href="/notifications">Notifications</a>, en haut de page).{' '}
+          <a href="/compte/notifications">Choisir celles que vous recevez aussi par courriel</a>
+        </p>
+      </section>
+
       <section class="fr-mb-6w" aria-labelledby="mdp">
         <h2 id="mdp">Changer de mot de passe</h2>
         <form method="post" action="/compte/mot-de-passe" novalidate>

@@ -123,29 +123,6 @@ export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: 
   );
 }
 
-export function OutboxPage(p: { ctx: PageContext; mails: { id: number; to: string; subject: string; text: string; createdAt: Date }[]; smtp: boolean }) {
-  return (
-    <Layout ctx={p.ctx} title="Courriels" wide>
-      <h1>Courriels envoyés par la plateforme</h1>
-      <p>
-        {p.smtp
-          ? 'Un serveur SMTP est configuré : les courriels partent par SMTP. Cette liste garde ceux écrits avant sa configuration.'
-          : "Aucun serveur SMTP n'est configuré (variable SMTP_URL) : les courriels sont gardés ici, pour la démonstration et les essais."}
-      </p>
-      {p.mails.length === 0 ? <p>Aucun courriel.</p> : null}
-      {p.mails.map((m) => (
-        <article class="fr-card fr-mb-3w fr-p-3w">
-          <h2 class="fr-h6">{m.subject}</h2>
-          <p class="fr-text--sm">
-            À {m.to} · {formatDateTime(m.createdAt)}
-          </p>
-          <p class="cn-pre">{m.text}</p>
-        </article>
-      ))}
-    </Layout>
-  );
-}
-
 /** The role, département and SIRET fields shared by the invitation and the add-role forms. */
 function RoleFields(p: { values?: FormValues; errors?: FieldErrors }) {
   return (

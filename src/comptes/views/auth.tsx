@@ -1,6 +1,7 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Alert, Csrf, ErrorSummary, Input, type FieldErrors, type FormValues } from '../../platform/views/components.js';
 import { ROLE_LABELS, ROLES } from '../../platform/access.js';
+import { Honeypot } from '../../platform/rate-limit/honeypot.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
 
@@ -93,6 +94,7 @@ export function ForgotPage(p: { ctx: PageContext; values?: FormValues; errors?: 
           <ErrorSummary errors={p.errors} />
           <p>Saisissez l'adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.</p>
           <Input name="email" label="Adresse électronique" hint="Format attendu : nom@domaine.fr" type="email" autocomplete="email" required values={p.values} errors={p.errors} maxLength={254} />
+          <Honeypot />
           <button class="fr-btn" type="submit">
             Recevoir un lien
           </button>

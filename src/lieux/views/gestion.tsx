@@ -3,7 +3,7 @@ import { Csrf, ErrorSummary, Input, formatDateTime, SearchBar } from '../../plat
 import { Pager } from '../../comptes/views/admin.js';
 import { DAY_LABELS, OSM_DAYS } from '../horaires.js';
 import type { LieuRow } from '../lieux.js';
-import type { RapportImport } from '../import.js';
+import { encodageTexte, type RapportImport } from '../import.js';
 import { ENUMS, FIELD_LABELS, type EnumField } from '../standard.js';
 import { CRENEAUX } from './creneaux.js';
 
@@ -164,6 +164,8 @@ export function LieuFormPage(p: {
   adminStructure: boolean;
   conseillers: ConseillerChoix[];
   doublons?: { id: string; nom: string; adresse: string }[];
+  /** Similar places the user may not see: only their existence is told. */
+  doublonsMasques?: number;
   geocodage: boolean;
   info?: string;
 }) {
@@ -183,16 +185,19 @@ export function LieuFormPage(p: {
             <p>{p.info}</p>
           </div>
         ) : null}
-        {p.doublons?.length ? (
+        {p.doublons?.length || p.doublonsMasques ? (
           <div class="fr-alert fr-alert--warning fr-mb-4w" role="alert">
             <h2 class="fr-alert__title">Ce lieu existe peut-être déjà</h2>
-            <ul>
-              {p.doublons.map((d) => (
-                <li>
-                  <a href={`/lieux/${d.id}`}>{d.nom}</a> — {d.adresse}
-                </li>
-              ))}
-            </ul>
+            {p.doublons?.length ? (
+              <ul>
+                {p.doublons.map((d) => (
+                  <li>
+                    <a href={`/lieux/${d.id}`}>{d.nom}</a> — {d.adresse}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {p.doublonsMasques ? <p>Un lieu semblable existe déjà, contactez l'ANCT.</p> : null}
             <div class="fr-checkbox-group">
               <input type="checkbox" id="confirmer_doublon" name="confirmer_doublon" value="1" />
               <label class="fr-label" for="confirmer_doublon">
@@ -361,6 +366,7 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
             {r.format} · {r.total} lignes : <strong>{r.crees} créés</strong>, {r.misAJour} mis à jour, {r.inchanges} inchangés,{' '}
             <strong>{r.rejetes.length} rejetés</strong>.
           </p>
+          {r.encodage ? <p>{encodageTexte(r.encodage)}</p> : null}
           {Object.keys(r.corrections).length ? (
             <>
               <h3 class="fr-h5">Corrections appliquées</h3>

@@ -7,7 +7,11 @@ export interface PageContext {
   path: string;
   demo: boolean;
   flash: string | null;
+  /** How the flash message is shown (default: success). */
+  flashKind?: 'succes' | 'erreur' | 'info';
   proconnect: boolean;
+  /** Unread notifications (null when not counted, e.g. on error pages). */
+  notifications?: number | null;
 }
 
 interface NavLink {
@@ -26,6 +30,7 @@ const NAV: NavLink[] = [
   { href: '/admin/utilisateurs', label: 'Utilisateurs', action: 'utilisateurs:gerer' },
   { href: '/admin/journal', label: "Journal d'audit", action: 'audit:consulter' },
   { href: '/admin/courriels', label: 'Courriels', action: 'courriels:consulter' },
+  { href: '/admin/taches', label: 'Tâches', action: 'taches:gerer' },
 ];
 
 function navFor(user: Principal | null): NavLink[] {
@@ -153,7 +158,10 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
         <main id="contenu" role="main" tabIndex={-1}>
           <div class={`fr-container fr-py-6w${p.wide ? '' : ' cn-readable'}`}>
             {ctx.flash ? (
-              <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
+              <div
+                class={`fr-alert fr-alert--${ctx.flashKind === 'erreur' ? 'error' : ctx.flashKind === 'info' ? 'info' : 'success'} fr-mb-4w`}
+                role={ctx.flashKind === 'erreur' ? 'alert' : 'status'}
+              >
                 <p>{ctx.flash}</p>
               </div>
             ) : null}
@@ -245,6 +253,15 @@ function HeaderTools({ ctx }: { ctx: PageContext }) {
   }
   return (
     <ul class="fr-btns-group">
+      <li>
+        <a
+          class="fr-btn fr-icon-notification-3-line"
+          href="/notifications"
+          aria-current={ctx.path === '/notifications' ? 'page' : undefined}
+        >
+          {ctx.notifications ? `Notifications (${ctx.notifications} non lue${ctx.notifications > 1 ? 's' : ''})` : 'Notifications'}
+        </a>
+      </li>
       <li>
         <a class="fr-btn fr-icon-account-circle-line" href="/compte">
           {`${ctx.user.firstName} ${ctx.user.lastName}`}

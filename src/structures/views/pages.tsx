@@ -101,11 +101,20 @@ export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit
         <dt>Dernière modification</dt>
         <dd>{formatDateTime(s.updatedAt)}</dd>
       </dl>
-      {p.canEdit ? (
-        <a class="fr-btn fr-btn--secondary" href={`/structures/${s.id}/modifier`}>
-          Modifier
-        </a>
-      ) : null}
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <a class="fr-btn fr-btn--secondary fr-icon-file-line fr-btn--icon-left" href={`/structures/${s.id}/documents`}>
+            Documents de la structure
+          </a>
+        </li>
+        {p.canEdit ? (
+          <li>
+            <a class="fr-btn fr-btn--secondary" href={`/structures/${s.id}/modifier`}>
+              Modifier
+            </a>
+          </li>
+        ) : null}
+      </ul>
     </Layout>
   );
 }

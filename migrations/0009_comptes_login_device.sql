@@ -1,0 +1,2 @@
+ALTER TABLE "login_attempts" ADD COLUMN "device" text;--> statement-breakpoint
+CREATE INDEX "login_attempts_at_idx" ON "login_attempts" USING btree ("at");
