@@ -348,9 +348,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     app.get(`/activites/export.${format}`, { config: { access: 'activites:saisir' } }, async (request, reply) => {
       const user = request.user!;
       const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
-      if (Object.keys(errors).length) {
-        return reply.problem(400, 'Filtres invalides', undefined, { invalid_params: invalidParams(errors) });
-      }
+      if (Object.keys(errors).length) return invalidExportFilters(request, reply, errors);
       const profile = await conseillerProfile(db, user);
       const header = headerLines(`Activités de ${user.firstName} ${user.lastName}`, filter, clock(), (id) => profile.lieux.find((l) => l.id === id)?.nom);
       const rows = iterateActivites(db, user.id, filter);
@@ -387,7 +385,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       const ids = structureIdsOf(request.user!, ['structure', 'coordinateur']);
       const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
       delete filter.beneficiaire;
-      if (Object.keys(errors).length) return reply.problem(400, 'Filtres invalides', undefined, { invalid_params: invalidParams(errors) });
+      if (Object.keys(errors).length) return invalidExportFilters(request, reply, errors);
       const names = (await Promise.all(ids.map((id) => getStructure(db, id)))).map((s) => s?.nom ?? '').join(', ');
       const header = headerLines(`Activités de la structure ${names} (sans données personnelles)`, filter, clock());
       const rows = iterateActivites(db, { structureIds: ids }, filter);
@@ -636,3 +634,15 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
   });
 }
 
+/** An export link opened from a page with bad filters: a French page naming each filter. */
+function invalidExportFilters(request: FastifyRequest, reply: FastifyReply, errors: Record<string, string>): FastifyReply {
+  return reply.html(
+    ErrorPage({
+      ctx: request.ctx(),
+      status: 400,
+      title: 'Filtres invalides',
+      message: `L'export n'a pas été produit : ${Object.values(errors).join(' ')} Corrigez les filtres de la liste et relancez l'export.`,
+    }),
+    400,
+  );
+}

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isUuid } from '../platform/ids.js';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { stringify } from 'csv-stringify/sync';
@@ -427,7 +428,7 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
   async function formPage(request: FastifyRequest, reply: FastifyReply, p: { existing?: LieuRow; state: FormState; errors?: Record<string, string>; doublons?: LieuRow[]; doublonsMasques?: number; info?: string; status?: number }) {
     const user = request.user!;
     const structures = await structuresOf(user);
-    const structureId = p.existing ? p.existing.structureId : (typeof p.state.structure_id === 'string' && p.state.structure_id) || structures[0]?.id || null;
+    const structureId = p.existing ? p.existing.structureId : (typeof p.state.structure_id === 'string' && isUuid(p.state.structure_id) && p.state.structure_id) || structures[0]?.id || null;
     const current = p.existing ? await permanencesOf(db, p.existing.id) : [];
     return reply.html(
       LieuFormPage({
@@ -569,7 +570,10 @@ declare module 'fastify' {
 export type { Field };
 
 /** The French answer to a multipart body the upload plugin refused, or null for any other error. */
-export function multipartRefus(error: { code?: string; statusCode?: number }): { status: 400 | 413; message: string } | null {
+export function multipartRefus(error: { code?: string; statusCode?: number; message?: string }): { status: 400 | 413; message: string } | null {
+  // busboy's own errors carry neither code nor status: a body that is not well-formed multipart
+  if (!error.code && /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header|Malformed urlencoded form)/.test(error.message ?? ''))
+    return { status: 400, message: "Le fichier envoyé est mal formé (formulaire multipart invalide) : renvoyez-le depuis cette page." };
   switch (error.code) {
     case 'FST_FIELDS_LIMIT':
     case 'FST_PARTS_LIMIT':

@@ -77,7 +77,7 @@ export function isApi(request: FastifyRequest): boolean {
 }
 
 function wantsHtml(request: FastifyRequest): boolean {
-  return !isApi(request) && request.url !== '/healthz';
+  return !isApi(request) && request.url.split('?')[0] !== '/healthz';
 }
 
 /** The map tiles' origin for the CSP (`https://{s}.tile.example.org/…` → `https://*.tile.example.org`). */
@@ -100,6 +100,26 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors Fastify meets before routing (a path parameter that is not valid percent-encoded UTF-8,
+    // or too long) skip setErrorHandler: answer them in French too, as a page or a problem.
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = "L'adresse demandée est mal formée ou trop longue : vérifiez-la.";
+      // The request and reply are not decorated yet at this stage: plain Fastify calls only.
+      if (!wantsHtml(request)) {
+        return reply
+          .code(status)
+          .type('application/problem+json; charset=utf-8')
+          .send({ type: 'about:blank', title: 'Adresse invalide', status, detail: message });
+      }
+      const ctx: PageContext = { user: null, csrf: '', path: '/', demo: config.demo, flash: null, flashKind: 'succes', proconnect: opts.proconnect };
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send('<!DOCTYPE html>' + renderToString(ErrorPage({ ctx, status, title: 'Adresse invalide', message })));
+    },
   }) as unknown as FastifyInstance & { routeTable: RouteInfo[] };
 
   const routeTable: RouteInfo[] = [];

@@ -161,6 +161,31 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
       expect(await visit(page, `${href}/modifier`, 200, /.+/)).toEqual([]);
     });
 
+    it('documents d’une structure : dépôt d’un PDF par le formulaire, liste, faux PDF refusé (sans erreur axe)', async () => {
+      const page = await as('structure');
+      await page.goto('/tableau-de-bord/structure');
+      await page.goto('/structures');
+      const href = await page.locator('main a[href^="/structures/"]').first().getAttribute('href');
+      expect(await visit(page, `${href}/documents`, 200, /documents/i)).toEqual([]);
+      // a real, minimal PDF built by the platform's own PDF helper
+      const { buildPdf } = await import('../../src/platform/pdf/pdf.js');
+      const pdf = await buildPdf({ title: 'Délibération du conseil', sections: [{ blocks: [{ type: 'paragraph', text: 'Texte de test.' }] }] }, { creationDate: new Date('2026-12-01T10:00:00Z') });
+      await page.getByLabel(/Objet du document/).fill('Délibération 2026');
+      await page.locator('#champ-fichier').setInputFiles({ name: 'deliberation.pdf', mimeType: 'application/pdf', buffer: pdf.bytes });
+      await Promise.all([page.waitForURL(/\/documents/), page.getByRole('button', { name: 'Ajouter le document' }).click()]);
+      await page.waitForLoadState('load');
+      await expect.poll(() => page.locator('main').textContent()).toContain('Délibération 2026');
+      expect(await checkA11y(page)).toEqual([]);
+      // a file named .pdf that is not one: a French message next to the field
+      await page.getByLabel(/Objet du document/).fill('Faux');
+      await page.locator('#champ-fichier').setInputFiles({ name: 'faux.pdf', mimeType: 'application/pdf', buffer: Buffer.from('pas un PDF') });
+      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Ajouter le document' }).click()]);
+      expect(res.status()).toBe(400);
+      await page.waitForLoadState('load');
+      await expect.poll(() => page.locator('.fr-error-text').first().textContent()).toMatch(/PDF/);
+      expect(await checkA11y(page)).toEqual([]);
+    });
+
     it('fiche d’un utilisateur (rôles, ajout de rôle)', async () => {
       const page = await as('admin');
       await page.goto('/admin/utilisateurs');
