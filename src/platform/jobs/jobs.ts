@@ -203,7 +203,21 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
   let wakeRequested = false;
   let removeWaker: (() => void) | null = null;
 
-  /** Claims up to `n` due jobs: waiting ones whose time has come, and running ones whose lease lapsed. */
+  /**
+   * Puts back in the queue the running jobs whose lease lapsed (their worker died): they are claimed
+   * again like any waiting job, their attempt already counted. Their dead worker can no longer
+   * complete them (`locked_by` is cleared).
+   */
+  async function requeueLapsed(): Promise<void> {
+    const now = clock();
+    await database.query(
+      `update jobs set status = 'en_attente', locked_by = null, locked_until = null, run_at = $1::timestamptz
+        where status = 'en_cours' and locked_until < $1::timestamptz`,
+      [now.toISOString()],
+    );
+  }
+
+  /** Claims up to `n` waiting jobs whose time has come (the partial index on due jobs serves it). */
   async function claim(n: number): Promise<ClaimedRow[]> {
     const now = clock();
     const leaseMs = DEFAULT_LEASE_MS;
@@ -212,8 +226,7 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
               locked_until = $2::timestamptz + make_interval(secs => $3::double precision / 1000), started_at = $2::timestamptz
         where id in (
           select id from jobs
-           where (status = 'en_attente' and run_at <= $2::timestamptz)
-              or (status = 'en_cours' and locked_until < $2::timestamptz)
+           where status = 'en_attente' and run_at <= $2::timestamptz
            order by run_at, id
            limit $4
            for update skip locked)
@@ -274,6 +287,7 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
   }
 
   async function runDue(): Promise<number> {
+    await requeueLapsed();
     let ran = 0;
     for (;;) {
       const batch = await claim(concurrency);
