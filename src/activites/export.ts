@@ -46,6 +46,7 @@ export const EXPORT_COLUMNS: string[] = [
   'modifie_le',
 ];
 
+/** `notes: false` (the structure's export) leaves out every free text about a person: notes and the procedure's name. */
 export function exportCells(r: ActiviteRow, opts: { notes: boolean; beneficiaire: boolean }): (string | number)[] {
   const p = r.participants as Participants;
   return [
@@ -60,7 +61,7 @@ export function exportCells(r: ActiviteRow, opts: { notes: boolean; beneficiaire
     r.communeInsee ? (commune(r.communeInsee)?.nom ?? '') : '',
     r.thematiques.join('|'),
     r.thematiquesDemarches.join('|'),
-    r.nomDemarche ?? '',
+    opts.notes ? (r.nomDemarche ?? '') : '', // the procedure's name may describe one person's situation
     r.materiel.join('|'),
     r.autonomie ?? '',
     r.orientation ?? '',

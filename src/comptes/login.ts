@@ -53,7 +53,8 @@ export interface LoginClient {
  * unknown e-mail is the same, and takes the same time, as for a wrong password.
  */
 export async function attemptLogin(db: Db, emailInput: string, password: string, client: LoginClient | string, now = new Date()): Promise<LoginResult> {
-  const { ip, device } = typeof client === 'string' ? { ip: client, device: null } : client;
+  const { ip: rawIp, device } = typeof client === 'string' ? { ip: client, device: null } : client;
+  const ip = throttleAddress(rawIp);
   const email = normaliseEmail(emailInput);
   const user = await findUserByEmail(db, email);
   const deviceId = user && device?.accounts.includes(user.id) ? device.id : null;
@@ -125,4 +126,19 @@ export async function notifyDisabledSignIn(db: Db, mailer: Mailer, user: User, o
 
 export async function purgeOldAttempts(db: Db, now = new Date()): Promise<void> {
   await db.delete(loginAttempts).where(sql`${loginAttempts.at} < ${new Date(now.getTime() - 24 * 3600_000).toISOString()}`);
+}
+
+/**
+ * The address failures are counted by: an IPv4 address as is, an IPv6 address by its /64 (one
+ * subscriber usually holds a whole /64: counting each address would let it try without limit).
+ */
+export function throttleAddress(ip: string): string {
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4mapped) return v4mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -265,3 +265,15 @@ describe('a disabled account', () => {
     await admin.post(`/admin/utilisateurs/${id}/reactiver`);
   });
 });
+
+describe('addresses the sign-in throttle counts by', () => {
+  it('groups an IPv6 subscriber by its /64, keeps IPv4 as is', async () => {
+    const { throttleAddress } = await import('./login.js');
+    expect(throttleAddress('203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleAddress('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(throttleAddress('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(throttleAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(throttleAddress('2001:db8:1:2:aaaa::1')).toBe(throttleAddress('2001:db8:1:2:bbbb::9'));
+  });
+});

@@ -107,6 +107,10 @@ describe('notifications', () => {
     await c.get('/notifications');
     await c.post('/notifications/tout-lire');
     expect((await c.get('/notifications')).body).toContain('Aucune notification non lue.');
+    // cursors PostgreSQL cannot read are ignored, never a 500
+    for (const avant of ['0000-01-01', '-000001-01-01T00:00:00Z', '0000-01-01T00:00:00Z', 'x']) {
+      expect((await c.get(`/notifications?avant=${encodeURIComponent(avant)}`)).statusCode, avant).toBe(200);
+    }
   });
 
   it('tell the administrators when a job fails for good; they see it and retry it', async () => {

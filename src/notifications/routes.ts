@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../platform/deps.js';
+import { safeReturnPath, type AppDeps } from '../platform/deps.js';
 import { notFound, queryParam } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { listOutbox } from '../platform/mail.js';
@@ -13,7 +13,8 @@ export function registerNotificationsRoutes(app: FastifyInstance, deps: AppDeps)
   app.get('/notifications', { config: { access: 'authentifie' } }, async (request, reply) => {
     const user = request.user!;
     const avant = queryParam(request, 'avant', 40);
-    const before = avant && !Number.isNaN(Date.parse(avant)) ? new Date(avant) : undefined;
+    // Only the cursor this page writes (an ISO instant, years 1000-9999): nothing PostgreSQL cannot read.
+    const before = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(avant) && !Number.isNaN(Date.parse(avant)) ? new Date(avant) : undefined;
     const [rows, unread] = await Promise.all([listNotifications(db, user.id, { before, limit: PAGE_SIZE + 1 }), countUnread(db, user.id)]);
     const more = rows.length > PAGE_SIZE;
     const page = rows.slice(0, PAGE_SIZE);
@@ -27,7 +28,7 @@ export function registerNotificationsRoutes(app: FastifyInstance, deps: AppDeps)
     const n = await markRead(db, request.user!.id, request.params.id);
     if (!n) return notFound(request, reply); // another person's: as if it did not exist
     const open = (request.body as Record<string, unknown> | undefined)?.ouvrir === '1';
-    return reply.redirect(open && n.link && n.link.startsWith('/') && !n.link.startsWith('//') ? n.link : '/notifications', 303);
+    return reply.redirect(open && n.link ? safeReturnPath(n.link) : '/notifications', 303);
   });
 
   app.post('/notifications/tout-lire', { config: { access: 'authentifie' } }, async (request, reply) => {

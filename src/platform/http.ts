@@ -188,7 +188,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     const pending = pendingFlash.get(reply);
     if (pending) {
       pendingFlash.delete(reply);
-      await pending;
+      // The action is done: a message that could not be stored is lost, not turned into an error.
+      await Promise.resolve(pending).catch((e: unknown) => reply.log.error({ err: e }, 'flash message not stored'));
     }
     return payload;
   });

@@ -200,13 +200,33 @@ export function PrivacyPage({ ctx }: { ctx: PageContext }) {
               <td>Instruire les candidatures et conventions</td>
               <td>Durée du dispositif, puis archivage</td>
             </tr>
+            <tr>
+              <td>Notifications : titre, texte, lien, date de lecture ; vos choix de courriels</td>
+              <td>Vous tenir informé des décisions et rappels qui vous concernent</td>
+              <td>Tant que le compte est actif</td>
+            </tr>
+            <tr>
+              <td>Documents déposés par une structure (PDF) : fichier, nom, objet, auteur du dépôt</td>
+              <td>Instruire le dossier de la structure</td>
+              <td>Jusqu'à leur suppression, ou leur date de conservation quand elle est fixée (suppression automatique)</td>
+            </tr>
+            <tr>
+              <td>Activités, dans l'export d'une structure</td>
+              <td>
+                Suivre l'activité de ses conseillers sans données personnelles : ni bénéficiaire, ni notes, ni nom de la démarche (qui
+                peut décrire la situation d'une personne) ; le titre d'un atelier, public, reste
+              </td>
+              <td>Celle des activités</td>
+            </tr>
           </tbody>
         </table>
       </div>
       <h2>Cookies</h2>
       <p>
-        Deux cookies strictement nécessaires, sans mesure d'audience ni publicité : l'un garde votre session, l'autre protège les
-        formulaires contre la falsification de requêtes. Aucun consentement n'est donc demandé.
+        Des cookies strictement nécessaires, sans mesure d'audience ni publicité : l'un garde votre session, un autre protège les
+        formulaires contre la falsification de requêtes, un troisième porte l'identifiant d'un message à afficher une fois (son texte
+        reste sur le serveur), et un dernier, sur la page de connexion, reconnaît un appareil sur lequel vous vous êtes déjà connecté
+        (pour ne pas le bloquer quand quelqu'un d'autre essaie votre mot de passe). Aucun consentement n'est donc demandé.
       </p>
       <h2>Vos droits</h2>
       <p>

@@ -142,6 +142,33 @@ describe('durable jobs', () => {
     expect((await findJob(database.db, id))!.lockedBy).toBeNull();
   });
 
+  it('does not report a failure of a job that another worker took over and completed', async () => {
+    const clock = movableClock('2026-12-01T10:00:00Z');
+    const registry = new JobRegistry();
+    const reported: number[] = [];
+    registry.onFailed(async (jobId) => void reported.push(jobId));
+    let fail: (e: Error) => void = () => undefined;
+    let calls = 0;
+    registry.define('test.lente', {
+      label: 'Lente',
+      maxAttempts: 2,
+      handler: async () => {
+        calls++;
+        if (calls === 1) await new Promise<void>((_r, reject) => (fail = reject));
+      },
+    });
+    const id = (await enqueue(database.db, 'test.lente', {}, { now: clock(), maxAttempts: 1 }))!;
+    const first = createJobWorker({ database, registry, clock, workerId: 'premier' });
+    const stuck = first.runDue();
+    await expect.poll(() => calls).toBe(1);
+    await database.db.update(jobs).set({ lockedUntil: new Date(clock().getTime() - 1), maxAttempts: 2 }).where(eq(jobs.id, id));
+    expect(await createJobWorker({ database, registry, clock, workerId: 'second' }).runDue()).toBe(1);
+    fail(new Error('trop tard'));
+    await stuck;
+    expect((await findJob(database.db, id))!.status).toBe('termine');
+    expect(reported).toEqual([]);
+  });
+
   it('runs a recurring schedule once per period, whatever the number of instances', async () => {
     const clock = movableClock('2026-12-01T09:00:00Z');
     const registry = new JobRegistry();

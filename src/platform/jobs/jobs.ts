@@ -236,7 +236,7 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
   }
 
   /** Runs one claimed job; returns its id when it succeeded (marked done with its batch), else null. */
-  async function runOne(row: ClaimedRow): Promise<number | null> {
+  async function runOne(row: ClaimedRow, heartbeats: NodeJS.Timeout[]): Promise<number | null> {
     const jobId = Number(row.id);
     const def = registry.definitions.get(row.kind);
     const payload = typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload;
@@ -252,28 +252,31 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
     if (leaseMs !== DEFAULT_LEASE_MS) await renew(); // the claim gave the default lease
     const heartbeat = setInterval(() => void renew().catch(() => undefined), Math.max(1000, Math.floor(leaseMs / 3)));
     heartbeat.unref();
+    const maxAttempts = Math.min(row.max_attempts, def?.maxAttempts ?? row.max_attempts);
     try {
       if (!def) throw new Error(`Aucun gestionnaire pour la tâche « ${row.kind} »`);
-      if (row.attempts > row.max_attempts) throw new Error('Interrompue trop de fois (processus arrêté pendant la tâche)');
+      if (row.attempts > maxAttempts) throw new Error('Interrompue trop de fois (processus arrêté pendant la tâche)');
       await def.handler(payload, { db: database.db, now: clock(), clock, jobId, attempt: row.attempts, log });
+      heartbeats.push(heartbeat); // the lease holds until the batch marks it done
       return jobId;
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).slice(0, 2000) || 'Erreur sans message';
-      const final = row.attempts >= row.max_attempts || !def;
+      clearInterval(heartbeat);
+      const final = row.attempts >= maxAttempts || !def;
       log.error({ jobId, kind: row.kind, attempt: row.attempts, final, err: message }, 'job failed');
       const now = clock();
-      await database.db
+      const held = await database.db
         .update(jobs)
         .set(
           final
             ? { status: 'echec', lastError: message, finishedAt: now, lockedBy: null, lockedUntil: null }
             : { status: 'en_attente', lastError: message, runAt: new Date(now.getTime() + backoffMs(row.attempts, def?.backoffBaseMs)), lockedBy: null, lockedUntil: null },
         )
-        .where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, id)));
-      if (final) await registry.failed(jobId, row.kind, message, log);
+        .where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, id)))
+        .returning({ id: jobs.id });
+      // Another worker took the job over (our lease lapsed): its outcome is the one that counts.
+      if (final && held.length > 0) await registry.failed(jobId, row.kind, message, log);
       return null;
-    } finally {
-      clearInterval(heartbeat);
     }
   }
 
@@ -292,8 +295,13 @@ export function createJobWorker(opts: WorkerOptions): JobWorker {
     for (;;) {
       const batch = await claim(concurrency);
       if (batch.length === 0) break;
-      const done = await Promise.all(batch.map((r) => runOne(r)));
-      await complete(done.filter((x): x is number => x !== null));
+      const heartbeats: NodeJS.Timeout[] = [];
+      try {
+        const done = await Promise.all(batch.map((r) => runOne(r, heartbeats)));
+        await complete(done.filter((x): x is number => x !== null));
+      } finally {
+        for (const h of heartbeats) clearInterval(h);
+      }
       ran += batch.length;
       if (stopped) break;
     }

@@ -31,8 +31,10 @@ describe('Paris schedules', () => {
 
   it('names hourly occurrences by their Paris hour', () => {
     const o = latestOccurrence(hourly, new Date('2026-12-01T13:04:00Z'));
-    expect(o).toEqual({ key: 'schedule:horaire:2026-12-01T13', runAt: new Date('2026-12-01T12:05:00Z') });
-    expect(latestOccurrence(hourly, new Date('2026-12-01T13:05:00Z')).key).toBe('schedule:horaire:2026-12-01T14');
+    expect(o).toEqual({ key: 'schedule:horaire:2026-12-01T12Z', runAt: new Date('2026-12-01T12:05:00Z') });
+    expect(latestOccurrence(hourly, new Date('2026-12-01T13:05:00Z')).key).toBe('schedule:horaire:2026-12-01T13Z');
+    // 25 October: Paris 02:05 happens twice (00:05 and 01:05 UTC): two runs, two keys
+    expect(latestOccurrence(hourly, new Date('2026-10-25T00:30:00Z')).key).not.toBe(latestOccurrence(hourly, new Date('2026-10-25T01:30:00Z')).key);
     expect(nextOccurrence(hourly, new Date('2026-12-01T13:05:00Z'))).toEqual(new Date('2026-12-01T14:05:00Z'));
   });
 

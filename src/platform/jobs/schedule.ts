@@ -77,7 +77,7 @@ function shiftDay(w: Wall, days: number): Wall {
 }
 
 export interface Occurrence {
-  /** Idempotency key of this occurrence: `schedule:NAME:2026-12-01` or `schedule:NAME:2026-12-01T14`. */
+  /** Idempotency key of this occurrence: `schedule:NAME:2026-12-01` (Paris day) or `schedule:NAME:2026-12-01T13Z` (UTC hour). */
   key: string;
   runAt: Date;
 }
@@ -98,8 +98,8 @@ export function latestOccurrence(spec: ScheduleSpec, now: Date): Occurrence {
   // hourly: this hour's minute `min`, or the previous hour's
   let runAt = new Date(now.getTime() - ((w.min - min) * 60 + w.s) * 1000 - (now.getTime() % 1000));
   if (runAt.getTime() > now.getTime()) runAt = new Date(runAt.getTime() - 3_600_000);
-  const r = parisWall(runAt);
-  return { key: `schedule:${spec.name}:${r.y}-${pad(r.m)}-${pad(r.d)}T${pad(r.h)}`, runAt };
+  // Keyed by the UTC hour: the Paris hour repeated in October is two distinct runs.
+  return { key: `schedule:${spec.name}:${runAt.toISOString().slice(0, 13)}Z`, runAt };
 }
 
 /** The next occurrence strictly after `now` (shown on the admin page). */
