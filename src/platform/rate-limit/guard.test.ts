@@ -5,6 +5,7 @@ import { createHttpServer } from '../http.js';
 import { enforceRateLimit } from './guard.js';
 
 let database: Database;
+const NOW = new Date('2026-12-01T10:00:00Z');
 let app: Awaited<ReturnType<typeof createHttpServer>>;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -13,7 +14,7 @@ beforeAll(async () => {
     app.get(url, { config: { access: 'public' } }, async (request, reply) => {
       const refused = await enforceRateLimit(request, reply, database.db, [
         { key: `essai:ip:${request.ip}`, limit: 2, windowSeconds: 600, mode: 'fixed' },
-      ]);
+      ], NOW); // a fixed instant at a window's start: the three requests share one window, whatever the real clock
       if (refused) return refused;
       return reply.send({ ok: true });
     });
