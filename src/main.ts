@@ -24,8 +24,12 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
-      await app?.close(); // stops accepting, waits for in-flight requests
-      await worker?.stop(); // waits for the jobs in progress; an interrupted one would be retried anyway
+      // Stop accepting requests and claiming jobs at once. Jobs in progress get a few seconds: one
+      // still running after that is left to its lease and retried by another (or the next) instance.
+      const jobsDone = worker?.stop() ?? Promise.resolve();
+      await app?.close(); // waits for in-flight requests
+      const finished = await Promise.race([jobsDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+      if (!finished) logger.warn('jobs still running at shutdown: left to be retried');
       await rt.shutdown();
       logger.info('stopped');
       process.exit(code);
