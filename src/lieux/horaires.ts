@@ -8,8 +8,8 @@
  * whose local fields are the Paris time of the instant, so that its answers are Paris times too.
  */
 import OpeningHours from 'opening_hours';
+import { parisWall } from '../platform/paris.js';
 
-const TZ = 'Europe/Paris';
 /** France, for public holidays (`PH`). */
 const NOMINATIM = { lat: 48.85, lon: 2.35, address: { country_code: 'fr', state: 'Île-de-France' } };
 
@@ -41,22 +41,10 @@ export function horairesProblem(value: string): string | null {
   }
 }
 
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** A Date whose local fields are the Paris wall-clock time of `instant`. */
 export function parisWallClock(instant: Date): Date {
-  const p: Record<string, number> = {};
-  for (const part of partsFormat.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return new Date(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const w = parisWall(instant);
+  return new Date(w.y, w.m - 1, w.d, w.h, w.min, w.s);
 }
 
 const JOURS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];

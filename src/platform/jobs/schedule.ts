@@ -4,6 +4,8 @@
  * as idempotency key: whatever the number of instances ticking, each period makes exactly one job.
  */
 
+import { parisWall } from '../paris.js';
+
 export type Every = 'daily' | 'hourly';
 
 export interface ScheduleSpec {
@@ -14,30 +16,12 @@ export interface ScheduleSpec {
   at: string;
 }
 
-const PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 interface Wall {
   y: number;
   m: number;
   d: number;
   h: number;
   min: number;
-}
-
-/** Paris wall-clock reading of an instant. */
-export function parisWall(t: Date): Wall & { s: number } {
-  const p: Record<string, number> = {};
-  for (const x of PARTS.formatToParts(t)) if (x.type !== 'literal') p[x.type] = Number(x.value);
-  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour!, min: p.minute!, s: p.second! };
 }
 
 /** Offset of Paris from UTC at an instant, in milliseconds (3,600,000 in winter, 7,200,000 in summer). */
