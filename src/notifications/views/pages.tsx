@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, EmptyState, formatDateTime } from '../../platform/views/components.js';
+import { Breadcrumb, Csrf, EmptyState, formatDateTime } from '../../platform/views/components.js';
 import type { OutboxMail } from '../../platform/mail.js';
 import type { NotificationRow } from '../notifications.js';
 
@@ -64,20 +64,7 @@ export function NotificationsPage(p: { ctx: PageContext; rows: NotificationRow[]
 export function PreferencesPage(p: { ctx: PageContext; prefs: { kind: string; label: string; email: boolean }[]; saved?: boolean }) {
   return (
     <Layout ctx={p.ctx} title="Notifications par courriel">
-      <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol class="fr-breadcrumb__list">
-          <li>
-            <a class="fr-breadcrumb__link" href="/compte">
-              Mon compte
-            </a>
-          </li>
-          <li>
-            <a class="fr-breadcrumb__link" aria-current="page" href="/compte/notifications">
-              Notifications par courriel
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ href: '/compte', label: 'Mon compte' }]} current={{ href: '/compte/notifications', label: 'Notifications par courriel' }} />
       <h1>Notifications par courriel</h1>
       <p>
         Toutes les notifications restent visibles dans la plateforme (la cloche en haut de page). Cochez celles que vous voulez

@@ -198,3 +198,25 @@ export function EmptyState(p: { title: string; children: ComponentChildren }) {
     </div>
   );
 }
+
+/** The DSFR breadcrumb: the trail of links, then the current page (a link to itself, for SEO tools). */
+export function Breadcrumb(p: { trail: { href: string; label: string }[]; current: { href: string; label: string } }) {
+  return (
+    <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+      <ol class="fr-breadcrumb__list">
+        {p.trail.map((l) => (
+          <li>
+            <a class="fr-breadcrumb__link" href={l.href}>
+              {l.label}
+            </a>
+          </li>
+        ))}
+        <li>
+          <a class="fr-breadcrumb__link" aria-current="page" href={p.current.href}>
+            {p.current.label}
+          </a>
+        </li>
+      </ol>
+    </nav>
+  );
+}

@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { Csrf, EmptyState, ErrorSummary, Input, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
+import { Breadcrumb, Csrf, EmptyState, ErrorSummary, Input, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
 import { formatSize, uploadAction } from '../../platform/uploads/index.js';
 import type { Structure } from '../structures.js';
 import { LIBELLE_MAX, type StructureDocument } from '../documents.js';
@@ -10,25 +10,13 @@ export function DocumentsPage(p: { ctx: PageContext; s: Structure; docs: Structu
   const fileError = p.errors?.fichier;
   return (
     <Layout ctx={p.ctx} title={`Documents · ${s.nom}`} wide>
-      <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-        <ol class="fr-breadcrumb__list">
-          <li>
-            <a class="fr-breadcrumb__link" href="/structures">
-              Structures
-            </a>
-          </li>
-          <li>
-            <a class="fr-breadcrumb__link" href={`/structures/${s.id}`}>
-              {s.nom}
-            </a>
-          </li>
-          <li>
-            <a class="fr-breadcrumb__link" aria-current="page">
-              Documents
-            </a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: '/structures', label: 'Structures' },
+          { href: `/structures/${s.id}`, label: s.nom },
+        ]}
+        current={{ href: `/structures/${s.id}/documents`, label: 'Documents' }}
+      />
       <h1>Documents de la structure</h1>
       <p>{s.nom}</p>
       {p.docs.length === 0 ? (
