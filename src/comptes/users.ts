@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Principal, type Role, type RoleGrant } from '../platform/access.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
@@ -282,4 +282,20 @@ export async function userNames(db: Db, ids: string[]): Promise<Map<string, { fi
   if (ids.length === 0) return new Map();
   const rows = await db.select({ id: users.id, firstName: users.firstName, lastName: users.lastName }).from(users).where(sql`${users.id} in ${ids}`);
   return new Map(rows.map((r) => [r.id, { firstName: r.firstName, lastName: r.lastName }]));
+}
+
+/**
+ * Active accounts holding one of `roles` per structure (each account once per structure): every
+ * structure when `structureIds` is absent. Structures with nobody are absent from the map.
+ */
+export async function countActiveUsersByStructure(db: Db, roles: Role[], structureIds?: string[]): Promise<Map<string, number>> {
+  const ids = structureIds?.filter(isUuid);
+  if (ids && ids.length === 0) return new Map();
+  const rows = await db
+    .select({ structureId: roleAssignments.structureId, n: sql<number>`count(distinct ${roleAssignments.userId})::int` })
+    .from(roleAssignments)
+    .innerJoin(users, eq(users.id, roleAssignments.userId))
+    .where(and(inArray(roleAssignments.role, roles), eq(users.active, true), sql`${roleAssignments.structureId} is not null`, ids ? inArray(roleAssignments.structureId, ids) : undefined))
+    .groupBy(roleAssignments.structureId);
+  return new Map(rows.map((r) => [r.structureId!, r.n]));
 }

@@ -30,6 +30,8 @@ export interface Config {
   version: string;
   /** Base URL of the national address API (BAN), or undefined when geocoding is off (BAN_URL=off). */
   banUrl: string | undefined;
+  /** Base URL of the company directory API (Recherche d'entreprises), or undefined when off (ENTREPRISES_API_URL=off). */
+  entreprisesUrl: string | undefined;
   /** Map tiles URL template ({z}/{x}/{y}); no map without it. */
   mapTilesUrl: string | undefined;
   mapAttribution: string;
@@ -66,6 +68,13 @@ function banUrl(value: string | undefined): string | undefined {
   if (value === undefined) return 'https://api-adresse.data.gouv.fr';
   if (value === '' || ['off', '0', 'non', 'false'].includes(value.toLowerCase())) return undefined;
   if (!/^https?:\/\//.test(value)) throw new ConfigError('BAN_URL doit commencer par http:// ou https:// (ou valoir off)');
+  return value.replace(/\/$/, '');
+}
+
+function entreprisesUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return 'https://recherche-entreprises.api.gouv.fr';
+  if (value === '' || ['off', '0', 'non', 'false'].includes(value.toLowerCase())) return undefined;
+  if (!/^https?:\/\//.test(value)) throw new ConfigError('ENTREPRISES_API_URL doit commencer par http:// ou https:// (ou valoir off)');
   return value.replace(/\/$/, '');
 }
 
@@ -125,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     version: readVersion(),
     banUrl: banUrl(env.BAN_URL),
+    entreprisesUrl: entreprisesUrl(env.ENTREPRISES_API_URL),
     mapTilesUrl: env.MAP_TILES_URL || undefined,
     mapAttribution: env.MAP_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
   };

@@ -24,6 +24,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Required on every route: who may call it (see platform/access.ts). */
     access?: RouteAccess;
+    /**
+     * A public API route (access 'public') that takes JSON from outside clients, who hold no session
+     * and no CSRF token. JSON cannot be posted cross-site without a CORS preflight (which this site
+     * never grants), so such a request is exempt from the CSRF check; a form post to it is not.
+     */
+    publicJson?: boolean;
   }
   interface FastifyRequest {
     user: Principal | null;
@@ -310,7 +316,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
       }
       if (access !== 'authentifie' && !can(request.user, access)) return forbidden(request, reply);
     }
-    if (STATE_CHANGING.has(request.method) && request.authVia !== 'jeton') {
+    const jsonFromOutside =
+      access === 'public' && request.routeOptions.config?.publicJson === true && /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+    if (STATE_CHANGING.has(request.method) && request.authVia !== 'jeton' && !jsonFromOutside) {
       const body = request.body as Record<string, unknown> | undefined;
       const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {

@@ -22,6 +22,7 @@ export interface ApiOperation {
   tags?: string[];
   operationId: string;
   parameters?: ApiParameter[];
+  requestBody?: { required?: boolean; description?: string; content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { description: string; content?: Record<string, { schema?: Record<string, unknown> }> }>;
   security?: Record<string, string[]>[];
 }

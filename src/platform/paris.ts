@@ -26,3 +26,10 @@ export function parisWall(t: Date): ParisWall {
   for (const x of PARTS.formatToParts(t)) if (x.type !== 'literal') p[x.type] = Number(x.value);
   return { y: p.year!, m: p.month!, d: p.day!, h: p.hour!, min: p.minute!, s: p.second! };
 }
+
+const DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The Europe/Paris calendar date (YYYY-MM-DD) at an instant. */
+export function parisCalendarDate(t: Date = new Date()): string {
+  return DATE.format(t);
+}

@@ -11,6 +11,7 @@ import { pgPoolConfig, wrapPglite, wrapPool, type Database } from './db.js';
 import { migrate } from './migrate.js';
 import { buildApp } from '../app.js';
 import { seedDemo } from '../demo/seed.js';
+import type { ProgrammeOptions } from '../programme/routes.js';
 
 /** The schema of each PostgreSQL test database, so that a second connection can join it. */
 const schemaOf = new WeakMap<Database, string>();
@@ -49,7 +50,7 @@ export function peerDatabase(database: Database): { database: Database; url: str
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ SESSION_SECRET: 'secret-de-test-suffisamment-long', DATA_DIR: '/tmp/cn-test-unused', DEMO: '1', BAN_URL: 'off' });
+  const base = loadConfig({ SESSION_SECRET: 'secret-de-test-suffisamment-long', DATA_DIR: '/tmp/cn-test-unused', DEMO: '1', BAN_URL: 'off', ENTREPRISES_API_URL: 'off' });
   return { ...base, logLevel: 'silent', ...overrides };
 }
 
@@ -62,11 +63,11 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestContext> {
+export async function createTestApp(opts: { demo?: boolean; config?: Partial<Config>; programme?: ProgrammeOptions } = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   if (opts.demo ?? true) await seedDemo(database.db);
   const config = testConfig(opts.config);
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: false, ...(opts.programme ? { programme: opts.programme } : {}) });
   return {
     app,
     database,

@@ -59,7 +59,7 @@ export function validateStructure(input: StructureInput): { ok: true; value: Val
   const nom = (input.nom ?? '').trim();
   if (!nom) errors.nom = 'Saisissez le nom de la structure.';
   else if (nom.length > LIMITS.nom) errors.nom = `Le nom doit contenir au plus ${LIMITS.nom} caractères.`;
-  if (!(input.type in STRUCTURE_TYPES)) errors.type = 'Choisissez le type de structure.';
+  if (!Object.hasOwn(STRUCTURE_TYPES, input.type)) errors.type = 'Choisissez le type de structure.';
   const adresse = (input.adresse ?? '').trim();
   if (!adresse) errors.adresse = "Saisissez l'adresse (numéro et voie).";
   else if (adresse.length > LIMITS.adresse) errors.adresse = `L'adresse doit contenir au plus ${LIMITS.adresse} caractères.`;
