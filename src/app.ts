@@ -27,6 +27,8 @@ import { registerUploadsJobs } from './platform/uploads/jobs.js';
 import { countUnread, Notifier } from './notifications/notifications.js';
 import { registerNotificationsRoutes } from './notifications/routes.js';
 import { registerJobsNotifications } from './platform/jobs/notifications.js';
+import { registerProgrammeJobs, registerProgrammeNotifications } from './programme/jobs.js';
+import { registerProgrammeRoutes, type ProgrammeOptions } from './programme/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,8 @@ export interface BuildOptions {
   mailer?: Mailer;
   /** Places: a geocoder stand-in, the poll interval (tests, benchmarks). */
   lieux?: LieuxOptions;
+  /** Programme: a company directory stand-in (tests). */
+  programme?: ProgrammeOptions;
 }
 
 /** Assembles the HTTP application from the bounded contexts. */
@@ -90,6 +94,9 @@ export async function buildApp(opts: BuildOptions) {
   registerActivitesRoutes(app, deps);
   registerActivitesJobs(deps.jobs);
   registerLieuxRoutes(app, deps, opts.lieux);
+  registerProgrammeJobs(deps.jobs, deps.mailer, deps.notifier, config.publicUrl);
+  registerProgrammeNotifications(deps.notifier);
+  registerProgrammeRoutes(app, deps, opts.programme);
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();
   return app;

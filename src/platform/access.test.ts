@@ -110,6 +110,41 @@ const ROUTES: Record<string, Allowed> = {
   'POST /lieux/:id/modifier': ['admin', 'structure', 'conseiller'],
   'GET /admin/lieux/import': ['admin'],
   'POST /admin/lieux/import': ['admin'],
+  'GET /candidature/structure': 'public',
+  'POST /candidature/structure': 'public',
+  'GET /candidature/structure/envoyee': 'public',
+  'GET /programme/dossiers': ['admin', 'prefecture', 'banque'],
+  'GET /programme/dossiers/export.csv': ['admin', 'prefecture', 'banque'],
+  'GET /programme/dossiers/export.xlsx': ['admin', 'prefecture', 'banque'],
+  'GET /structures/:id/dossier': ['admin', 'prefecture', 'banque', 'structure'],
+  'POST /structures/:id/avis-prefet': ['prefecture'],
+  'POST /structures/:id/priorite': ['prefecture'],
+  'POST /structures/:id/statut': ['admin', 'structure'],
+  'POST /structures/:id/avenants': ['structure'],
+  'POST /programme/avenants/:id/avis-prefet': ['prefecture'],
+  'POST /programme/avenants/:id/decision': ['admin'],
+  'GET /programme/coselec': ['admin'],
+  'POST /programme/coselec': ['admin'],
+  'GET /programme/coselec/:id': ['admin'],
+  'POST /programme/coselec/:id/decisions': ['admin'],
+  'POST /programme/coselec/:id/decisions/:dossierId/retirer': ['admin'],
+  'POST /programme/coselec/:id/cloture': ['admin'],
+  'GET /programme/coselec/:id/releve': ['admin'],
+  'GET /programme/coselec/:id/releve.pdf': ['admin'],
+  'GET /programme/postes': ['admin', 'prefecture', 'banque'],
+  'POST /programme/postes/enveloppe': ['admin'],
+  'POST /api/v1/candidatures-structures': 'public',
+  'GET /api/v1/structures/:id': ['admin', 'prefecture', 'banque', 'structure'],
+  'POST /api/v1/structures/:id/avis-prefet': ['prefecture'],
+  'POST /api/v1/structures/:id/avenants': ['structure'],
+  'POST /api/v1/avenants/:id/avis-prefet': ['prefecture'],
+  'POST /api/v1/avenants/:id/decision': ['admin'],
+  'POST /api/v1/coselec': ['admin'],
+  'GET /api/v1/coselec/:id': ['admin'],
+  'POST /api/v1/coselec/:id/decisions': ['admin'],
+  'POST /api/v1/coselec/:id/cloture': ['admin'],
+  'GET /api/v1/departements/:code/postes': ['admin', 'prefecture', 'banque'],
+  'PUT /api/v1/departements/:code/enveloppe': ['admin'],
 };
 
 let t: TestContext;
@@ -138,14 +173,16 @@ afterAll(async () => t.close());
 
 function concrete(url: string): string {
   // :id stands for the demo structure of the structure-bound accounts (Ville de Metz), or an unknown id.
-  return url.startsWith('/structures/') ? url.replace(':id', metzId) : url.replace(':id', UNKNOWN_ID);
+  const u = url.replace(':code', '57');
+  return u.startsWith('/structures/') ? u.replace(':id', metzId) : u.replace(':id', UNKNOWN_ID);
 }
 const UNKNOWN_ID = randomUUID();
 
 async function call(c: TestClient, method: string, url: string) {
-  if (method === 'PATCH' || method === 'DELETE') {
+  if (method === 'PATCH' || method === 'PUT' || method === 'DELETE') {
     const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return t.app.inject({ method, url, headers: { cookie, 'x-csrf-token': c.lastCsrf, ...(method === 'PATCH' ? { 'content-type': 'application/json' } : {}) }, payload: method === 'PATCH' ? '{}' : undefined });
+    const json = method !== 'DELETE';
+    return t.app.inject({ method: method as 'PATCH' | 'PUT' | 'DELETE', url, headers: { cookie, 'x-csrf-token': c.lastCsrf, ...(json ? { 'content-type': 'application/json' } : {}) }, payload: json ? '{}' : undefined });
   }
   return method === 'GET' ? c.get(url) : c.post(url, {});
 }

@@ -1,3 +1,5 @@
+import { PROGRAMME_POLICY, type ProgrammeAction } from '../programme/policy.js';
+
 /**
  * The one access policy. Every route declares the action it performs (or `public`), and the
  * HTTP layer asks `can()` before the handler runs; handlers that load a specific object ask
@@ -55,7 +57,8 @@ export type Action =
   | 'lieux:importer'
   | 'activites:saisir' // record, edit, delete, list and export one's own activity reports (src/activites)
   | 'beneficiaires:gerer' // one's own followed beneficiaries: private to their conseiller
-  | 'activites:statistiques'; // aggregates of a structure's activities, without any name
+  | 'activites:statistiques' // aggregates of a structure's activities, without any name
+  | ProgrammeAction; // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
 
 /** What a route requires: nothing, a signed-in user, or an action. */
 export type RouteAccess = 'public' | 'authentifie' | Action;
@@ -63,7 +66,11 @@ export type RouteAccess = 'public' | 'authentifie' | Action;
 export type Resource =
   | { kind: 'structure'; id: string; departement: string }
   /** A place: owned by a structure (or none, when imported), with the conseillers who work there. */
-  | { kind: 'lieu'; structureId: string | null; conseillerIds: string[] };
+  | { kind: 'lieu'; structureId: string | null; conseillerIds: string[] }
+  /** A structure's application file (src/programme). */
+  | { kind: 'dossier'; structureId: string; departement: string; statut: string }
+  /** A territory's envelope and posts: a département code, or FR. */
+  | { kind: 'territoire'; code: string };
 
 type Rule = (grant: RoleGrant, resource: Resource | undefined, user: Principal) => boolean;
 
@@ -102,6 +109,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   'activites:saisir': { conseiller: always, coordinateur: always },
   'beneficiaires:gerer': { conseiller: always, coordinateur: always },
   'activites:statistiques': { structure: always, coordinateur: always },
+  ...PROGRAMME_POLICY,
 };
 
 export const ACTIONS = Object.keys(POLICY) as Action[];

@@ -14,6 +14,7 @@ import {
 } from './structures.js';
 import { StructureDetailPage, StructureFormPage, StructuresPage } from './views/pages.js';
 import { registerStructureDocumentsRoutes, type DocumentsOptions } from './documents-routes.js';
+import { getDossierOfStructure } from '../programme/dossiers.js';
 
 const PAGE_SIZE = 50;
 
@@ -103,7 +104,10 @@ export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps, op
     const s = await loadFor(request, reply, 'structures:consulter');
     if (!s) return reply;
     const canEdit = can(request.user, 'structures:modifier', { kind: 'structure', id: s.id, departement: s.departement });
-    return reply.html(StructureDetailPage({ ctx: request.ctx(), s, canEdit }));
+    // The application file (src/programme), linked for those who may read it.
+    const d = await getDossierOfStructure(db, s.id);
+    const dossier = d && can(request.user, 'programme:consulter', { kind: 'dossier', structureId: s.id, departement: d.departement, statut: d.statut }) ? { numero: d.numero } : null;
+    return reply.html(StructureDetailPage({ ctx: request.ctx(), s, canEdit, dossier }));
   });
 
   app.get('/structures/:id/modifier', { config: { access: 'structures:modifier' } }, async (request, reply) => {

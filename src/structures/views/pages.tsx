@@ -62,7 +62,7 @@ export function StructuresPage(p: { ctx: PageContext; rows: Structure[]; total: 
   );
 }
 
-export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit: boolean }) {
+export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit: boolean; dossier?: { numero: number } | null }) {
   const { s } = p;
   const c = commune(s.communeInsee);
   return (
@@ -102,6 +102,13 @@ export function StructureDetailPage(p: { ctx: PageContext; s: Structure; canEdit
         <dd>{formatDateTime(s.updatedAt)}</dd>
       </dl>
       <ul class="fr-btns-group fr-btns-group--inline-md">
+        {p.dossier ? (
+          <li>
+            <a class="fr-btn fr-icon-folder-2-line fr-btn--icon-left" href={`/structures/${s.id}/dossier`}>
+              Dossier de candidature n° {p.dossier.numero}
+            </a>
+          </li>
+        ) : null}
         <li>
           <a class="fr-btn fr-btn--secondary fr-icon-file-line fr-btn--icon-left" href={`/structures/${s.id}/documents`}>
             Documents de la structure
