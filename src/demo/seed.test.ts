@@ -6,6 +6,7 @@ import { countUsers, createUser, findUserByEmail } from '../comptes/users.js';
 import { createStructure, findStructureBySiret, listStructures, validateStructure } from '../structures/structures.js';
 import { siretProblem } from '../structures/siret.js';
 import { DEMO_ACCOUNTS, DEMO_STRUCTURES, demoSiret, resetDemo, seedDemo, seedDemoIfEmpty } from './seed.js';
+import { DEMO_PROGRAMME_STRUCTURES } from '../programme/demo.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('demo data', () => {
     expect(metzAfter?.id).not.toBe(metzBefore?.id); // rebuilt
     expect(await countUsers(database.db)).toBe(DEMO_ACCOUNTS.length + 1);
     const all = await listStructures(database.db, { all: true, departements: [], structureIds: [] });
-    expect(all.total).toBe(DEMO_STRUCTURES.length + 1);
+    expect(all.total).toBe(DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length + 1); // + the programme's Moselle structures
   });
 
   it('refuses to seed twice on top of itself (one structure per SIRET)', async () => {

@@ -10,6 +10,7 @@ import { createStructure, validateStructure, type Structure } from '../structure
 import { withLuhnKey } from '../structures/siret.js';
 import { deleteDemoLieux } from '../lieux/lieux.js';
 import { seedDemoLieux } from '../lieux/demo.js';
+import { DEMO_PROGRAMME_STRUCTURES, deleteDemoProgramme, seedDemoProgramme } from '../programme/demo.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
 export const DEMO_DOMAIN = 'demo.test';
@@ -65,7 +66,9 @@ export async function seedDemo(db: Db): Promise<{ structures: number; accounts: 
   }
   const conseiller = await findUserByEmail(db, DEMO_ACCOUNTS.find((a) => a.role === 'conseiller')!.email);
   await seedDemoLieux(db, byKey, conseiller?.id ?? null);
-  return { structures: DEMO_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
+  // The programme's story (files, waves, committees): it creates the other Moselle structures it needs.
+  await seedDemoProgramme(db, byKey);
+  return { structures: DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
 }
 
 /** Seeds the demo on an empty database only (first start of the embedded database, or DEMO=1). */
@@ -79,6 +82,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 export async function resetDemo(db: Db): Promise<{ structures: number; accounts: number }> {
   await db.transaction(async (tx) => {
     await deleteDemoLieux(tx);
+    await deleteDemoProgramme(tx);
     await tx.delete(users).where(like(sql`lower(${users.email})`, `%@${DEMO_DOMAIN}`));
     const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     if (demoIds.length) await tx.delete(structures).where(inArray(structures.id, demoIds));
