@@ -10,6 +10,7 @@ import { AccessibilityPage, HomePage, LegalPage, PrivacyPage } from './views/sta
 import { CountTable, Dashboard, StructureTable } from './views/dashboards.js';
 import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
+import { dossiersOfStructures, PipelineBlock, pipelineFigures, StructureFileBlock } from '../programme/views/dashboard.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {
   return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);
@@ -47,12 +48,13 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.get('/tableau-de-bord/admin', { config: { access: 'tableau-de-bord:admin' } }, async (request, reply) => {
     const scope = structureScope(request.user);
-    const [users, structures, byDep, mails, audit] = await Promise.all([
+    const [users, structures, byDep, mails, audit, pipeline] = await Promise.all([
       countUsers(db),
       listStructures(db, scope, { limit: 0 }),
       countStructuresByDepartement(db, scope),
       countOutbox(db),
       countAudit(db),
+      pipelineFigures(db, request.user!),
     ]);
     return reply.html(
       Dashboard({
@@ -67,6 +69,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
               <Stat label="Entrées du journal" value={audit} href="/admin/journal" />
               <Stat label="Courriels" value={mails} href="/admin/courriels" />
             </div>
+            <PipelineBlock f={pipeline} titre="Candidatures des structures" />
             {structures.total === 0 ? (
               <EmptyState title="Aucune structure">
                 Commencez par <a href="/structures/nouvelle">ajouter une structure</a>, puis <a href="/admin/utilisateurs/inviter">invitez</a>{' '}
@@ -84,7 +87,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get('/tableau-de-bord/prefecture', { config: { access: 'tableau-de-bord:prefecture' } }, async (request, reply) => {
     const deps_ = request.user!.roles.filter((g) => g.role === 'prefecture' && g.departement).map((g) => g.departement!);
     const scope = { all: false, departements: deps_, structureIds: [] };
-    const { rows, total } = await listStructures(db, scope, { limit: 20 });
+    const [{ rows, total }, pipeline] = await Promise.all([listStructures(db, scope, { limit: 20 }), pipelineFigures(db, request.user!)]);
     const names = deps_.map((d) => `${d} · ${departement(d)?.nom ?? ''}`).join(', ');
     return reply.html(
       Dashboard({
@@ -96,6 +99,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
             <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
               <Stat label="Structures du département" value={total} href="/structures" />
             </div>
+            <PipelineBlock f={pipeline} titre="Candidatures à instruire" />
             {total === 0 ? (
               <EmptyState title="Aucune structure dans votre département">
                 Les structures de votre département apparaîtront ici dès leur enregistrement ; vous pourrez alors donner votre avis sur leurs
@@ -112,7 +116,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.get('/tableau-de-bord/banque', { config: { access: 'tableau-de-bord:banque' } }, async (request, reply) => {
     const scope = structureScope(request.user);
-    const byDep = await countStructuresByDepartement(db, scope);
+    const [byDep, pipeline] = await Promise.all([countStructuresByDepartement(db, scope), pipelineFigures(db, request.user!)]);
     const byRegion = new Map<string, number>();
     for (const r of byDep) {
       const reg = departement(r.departement)?.region ?? '?';
@@ -130,6 +134,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
               <Stat label="Structures" value={total} href="/structures" />
               <Stat label="Régions concernées" value={byRegion.size} />
             </div>
+            <PipelineBlock f={pipeline} titre="Structures validées et postes" />
             {total === 0 ? (
               <EmptyState title="Aucune structure">Les structures validées apparaîtront ici pour le conventionnement.</EmptyState>
             ) : (
@@ -150,11 +155,12 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
     app.get(`/tableau-de-bord/${role}`, { config: { access: `tableau-de-bord:${role}` } }, async (request, reply) => {
       const ids = structureIdsOf(request.user!, role);
       const scope = { all: false, departements: [], structureIds: ids };
-      const [{ rows }, conseillers, coordinateurs, activites] = await Promise.all([
+      const [{ rows }, conseillers, coordinateurs, activites, dossiers] = await Promise.all([
         listStructures(db, scope, { limit: 20 }),
         countUsersWithRoleInStructures(db, 'conseiller', ids),
         countUsersWithRoleInStructures(db, 'coordinateur', ids),
         activitesFigures(db, request.user!, role, ids),
+        role === 'structure' ? dossiersOfStructures(db, ids) : Promise.resolve([]),
       ]);
       const intro = rows.map((s) => s.nom).join(', ');
       return reply.html(
@@ -169,6 +175,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
                 <Stat label="Conseillers avec un compte" value={conseillers} />
                 <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
               </div>
+              <StructureFileBlock dossiers={dossiers} />
               <ActivitesStats f={activites} />
               {rows.length === 0 ? (
                 <EmptyState title="Aucune structure rattachée">

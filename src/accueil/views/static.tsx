@@ -41,12 +41,24 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
             <div class="fr-card__body">
               <div class="fr-card__content">
                 <h2 class="fr-card__title">Vous êtes une structure, une préfecture, un conseiller ?</h2>
-                <p class="fr-card__desc">Connectez-vous pour retrouver votre tableau de bord et les actions qui vous attendent.</p>
+                <p class="fr-card__desc">
+                  Connectez-vous pour retrouver votre tableau de bord et les actions qui vous attendent. Une collectivité ou une association qui
+                  souhaite accueillir un conseiller numérique dépose sa candidature sans créer de compte au préalable.
+                </p>
               </div>
               <div class="fr-card__footer">
-                <a class="fr-btn" href={ctx.user ? '/tableau-de-bord' : '/connexion'}>
-                  {ctx.user ? 'Mon tableau de bord' : 'Se connecter'}
-                </a>
+                <ul class="fr-btns-group fr-btns-group--inline-lg">
+                  <li>
+                    <a class="fr-btn" href={ctx.user ? '/tableau-de-bord' : '/connexion'}>
+                      {ctx.user ? 'Mon tableau de bord' : 'Se connecter'}
+                    </a>
+                  </li>
+                  <li>
+                    <a class="fr-btn fr-btn--secondary" href="/candidature/structure">
+                      Devenir structure d'accueil
+                    </a>
+                  </li>
+                </ul>
               </div>
             </div>
           </div>
@@ -199,6 +211,16 @@ export function PrivacyPage({ ctx }: { ctx: PageContext }) {
               <td>Structures : SIRET, nom, adresse, contact</td>
               <td>Instruire les candidatures et conventions</td>
               <td>Durée du dispositif, puis archivage</td>
+            </tr>
+            <tr>
+              <td>Candidatures des structures : contact (prénom, nom, fonction, courriel, téléphone), motivation, avis du préfet, décisions et historique du dossier avec leurs auteurs</td>
+              <td>Instruire la candidature, la présenter en comité de sélection, suivre les postes accordés</td>
+              <td>Durée du dispositif, puis archivage</td>
+            </tr>
+            <tr>
+              <td>Compteurs de candidatures et de recherches dans l'annuaire des entreprises : adresse IP et nombre de demandes</td>
+              <td>Limiter les envois automatisés du formulaire public</td>
+              <td>2 heures au plus</td>
             </tr>
             <tr>
               <td>Notifications : titre, texte, lien, date de lecture ; vos choix de courriels</td>

@@ -22,6 +22,9 @@ interface NavLink {
 
 /** The navigation shown to a signed-in user: only what their roles allow. */
 const NAV: NavLink[] = [
+  { href: '/programme/dossiers', label: 'Candidatures', action: 'programme:lister' },
+  { href: '/programme/coselec', label: 'Comités de sélection', action: 'programme:coselec' },
+  { href: '/programme/postes', label: 'Postes', action: 'programme:postes' },
   { href: '/structures', label: 'Structures', action: 'structures:consulter' },
   { href: '/lieux', label: 'Lieux', action: 'lieux:gerer' },
   { href: '/activites', label: 'Mes activités', action: 'activites:saisir' },
