@@ -20,6 +20,7 @@ import { activites } from './activites.js';
 import { lieux } from './lieux.js';
 import { jobs } from './jobs.js';
 import { fuzz } from './fuzz.js';
+import { programme } from './programme.js';
 
 interface Entry {
   run: BenchFn;
@@ -35,6 +36,7 @@ const BENCHMARKS: Record<string, Entry> = {
   lieux: { run: lieux, default: false, description: 'lieux : 30 000 synthétiques + réels — plus proches en mémoire, GET /api/v1/lieux à 200 connexions, poids de /trouver' },
   jobs: { run: jobs, default: false, description: 'tâches de fond sur PostgreSQL : tâches/s par 1 et 2 workers, contre une file nue (delete … skip locked)' },
   activites: { run: activites, default: false, description: 'CRA sur PostgreSQL : POST /api/v1/activites par 100 conseillers simultanés, export CSV/XLSX de 100 000 activités' },
+  programme: { run: programme, default: false, description: 'programme sur PostgreSQL : 10 000 dossiers dans 101 départements — liste de la préfecture et tableau national (p95), clôture d’un comité de 500 décisions, contre des requêtes nues' },
   fuzz: { run: fuzz, default: false, description: 'fuzz des routes : entrées hostiles sur chaque route, anonyme et 4 rôles ; compte les 5xx (doit être 0) et les 4xx mal formées' },
 };
 // --------------------------------------------------------------------------------------------------
