@@ -270,3 +270,16 @@ describe('isolation', () => {
     expect(file.statut_libelle).toBe("En attente de l'avis du préfet");
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every /api/v1 route of the application, with the answers the programme gives', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const missing = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/v1/'))
+      .map((r) => ({ method: r.method.toLowerCase(), path: r.url.replace(/:(\w+)/g, '{$1}') }))
+      .filter(({ method, path }) => !doc.paths[path]?.[method]);
+    expect(missing).toEqual([]);
+    expect(Object.keys(doc.paths['/api/v1/candidatures-structures']!.post!.responses)).toEqual(expect.arrayContaining(['201', '409']));
+    expect(doc.paths['/api/v1/departements/{code}/enveloppe']!.put).toBeDefined();
+  });
+});

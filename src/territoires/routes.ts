@@ -1,7 +1,41 @@
 import type { FastifyInstance } from 'fastify';
+import { addApiPaths } from '../platform/openapi.js';
 import { searchCommunes } from './territoires.js';
 
+const commune = {
+  type: 'object',
+  properties: {
+    code_insee: { type: 'string' },
+    nom: { type: 'string' },
+    codes_postaux: { type: 'array', items: { type: 'string' } },
+    departement: { type: 'string' },
+    region: { type: 'string' },
+    population: { type: ['integer', 'null'] },
+    latitude: { type: 'number' },
+    longitude: { type: 'number' },
+    centre_approximatif: { type: 'boolean', description: "Vrai quand le centre est celui du chef-lieu du département (aucun centre importé pour la commune)." },
+  },
+};
+
 export function registerTerritoiresRoutes(app: FastifyInstance): void {
+  addApiPaths(
+    {
+      '/api/v1/communes': {
+        get: {
+          tags: ['Territoires'],
+          operationId: 'chercherCommunes',
+          summary: 'Chercher une commune par nom, code postal ou code INSEE (20 au plus)',
+          parameters: [{ name: 'q', in: 'query', required: true, description: 'De 2 à 100 caractères ; accents et casse indifférents.', schema: { type: 'string', minLength: 2, maxLength: 100 }, example: 'Forbach' }],
+          responses: {
+            '200': { description: 'Les communes trouvées', content: { 'application/json': { schema: { type: 'object', properties: { communes: { type: 'array', items: commune } } } } } },
+            '400': { description: 'Paramètre q invalide', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+          },
+        },
+      },
+    },
+    {},
+    { Territoires: 'Communes, départements et régions (code officiel géographique).' },
+  );
   /** Commune lookup by name, postcode or INSEE code (accent- and case-insensitive). */
   app.get('/api/v1/communes', { config: { access: 'public' } }, async (request, reply) => {
     const q = (request.query as { q?: unknown }).q;
