@@ -15,6 +15,7 @@ import { DEMO_STRUCTURES, demoSiret } from '../demo/seed.js';
 import { countsForConseiller, listActivites } from './activites.js';
 import { anonymiserInactifs, cleNom, getOwnBeneficiaire, normalisePhone } from './beneficiaires.js';
 import { parisDate } from './dates.js';
+import { setEquipesPort } from './ports.js';
 
 let t: TestContext;
 const today = parisDate(new Date());
@@ -65,6 +66,8 @@ beforeAll(async () => {
   });
   conseillerId = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
   const coordId = (await findUserByEmail(t.database.db, 'coordinateur@demo.test'))!.id;
+  // The demo coordinator leads the demo conseiller (since long ago): their figures are the team's.
+  setEquipesPort({ async membresPendant(_db, id) { return id === coordId ? [{ userId: conseillerId, debut: '2000-01-01', fin: null }] : []; } });
   const structId = (await findUserByEmail(t.database.db, 'structure@demo.test'))!.id;
   tokenConseiller = (await createApiToken(t.database.db, SYSTEM_ACTOR, conseillerId, 'test')).token;
   tokenCoordinateur = (await createApiToken(t.database.db, SYSTEM_ACTOR, coordId, 'test')).token;
@@ -141,9 +144,9 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     const dash = await conseiller.get('/tableau-de-bord/conseiller');
     expect(stat(dash.body, 'Mes activités')).toBe(3);
     expect(stat(dash.body, 'Mes accompagnements')).toBe(10);
-    for (const [c, role] of [[coordinateur, 'coordinateur'], [structure, 'structure']] as const) {
+    for (const [c, role, label] of [[coordinateur, 'coordinateur', "Accompagnements de l'équipe"], [structure, 'structure', 'Accompagnements de la structure']] as const) {
       const d = await c.get(`/tableau-de-bord/${role}`);
-      expect(stat(d.body, 'Accompagnements de la structure'), role).toBe(10);
+      expect(stat(d.body, label), role).toBe(10);
     }
     const s = await structure.get('/activites/structure');
     expect(s.statusCode).toBe(200);
@@ -205,7 +208,7 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     expect(stat(dash.body, 'Mes activités')).toBe(2);
     expect(stat(dash.body, 'Mes accompagnements')).toBe(13);
     const coord = await coordinateur.get('/tableau-de-bord/coordinateur');
-    expect(stat(coord.body, 'Accompagnements de la structure')).toBe(13);
+    expect(stat(coord.body, "Accompagnements de l'équipe")).toBe(13);
     expect((await conseiller.get('/activites')).body).not.toContain(id3);
     // Another conseiller cannot edit or delete them
     expect((await autre.get(`/activites/${id1}/modifier`)).statusCode).toBe(404);

@@ -2,7 +2,7 @@
  * Use cases of activity reports: record (idempotent by the client's UUID), edit, delete, read,
  * list by keyset, iterate for exports, and counts computed from the records.
  */
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
@@ -12,28 +12,30 @@ import { commune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { trancheAge, trancheDuree } from './codes.js';
 import { isCalendarDate, parisDate, type Clock } from './dates.js';
-import { getLieuxPort, type LieuActivite } from './ports.js';
+import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
 import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
 
 export type ActiviteRow = typeof activites.$inferSelect;
 
-/** Who records: the conseiller (or coordinateur), their structure and when they started. */
+/** Who records: the conseiller (or coordinateur), their structure and when they may have worked. */
 export interface ConseillerProfile {
   userId: string;
   structureId: string | null;
   departement: string | null;
-  /** YYYY-MM-DD, Europe/Paris. */
+  /** YYYY-MM-DD, Europe/Paris: no activity before it (the first contract's start). */
   startDate: string | null;
+  /** YYYY-MM-DD: no activity after it (the end of the last contract once none runs); null while one runs. */
+  endDate: string | null;
   lieux: LieuActivite[];
 }
 
 const structureCache = new Map<string, { departement: string; at: number }>();
 
 /**
- * The start date of a conseiller is the calendar day (Europe/Paris) their account was created:
- * the platform holds no contract date yet (recruitment is a later issue). Activities before it are
- * refused. When contracts land, replace this with the contract's start date.
+ * Who records, and the dates that bound their activities: from their validated contracts (the
+ * contracts port), else — no contract known, e.g. an account created by hand — from the calendar day
+ * (Europe/Paris) their account was created, with no end.
  */
 export async function conseillerProfile(db: Db, user: Principal): Promise<ConseillerProfile> {
   const grant = user.roles.find((g) => (g.role === 'conseiller' || g.role === 'coordinateur') && g.structureId);
@@ -48,27 +50,66 @@ export async function conseillerProfile(db: Db, user: Principal): Promise<Consei
       if (s) structureCache.set(structureId, { departement: s.departement, at: Date.now() });
     }
   }
-  const [startDate, lieux] = await Promise.all([startDateOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
-  return { userId: user.id, structureId, departement, startDate, lieux };
+  const [dates, lieux] = await Promise.all([datesOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
+  return { userId: user.id, structureId, departement, startDate: dates.startDate, endDate: dates.endDate, lieux };
 }
 
-const startCache = new Map<string, { date: string | null; at: number }>();
+export interface BornesDeTravail {
+  startDate: string | null;
+  endDate: string | null;
+}
 
-/** The account's creation day, cached 5 minutes (it never changes; saves a query per entry). */
-async function startDateOf(db: Db, userId: string): Promise<string | null> {
-  const hit = startCache.get(userId);
-  if (hit && Date.now() - hit.at < 300_000) return hit.date;
-  const u = await findUserById(db, userId);
-  const date = u ? parisDate(u.createdAt) : null;
-  if (startCache.size > 50_000) startCache.clear();
-  startCache.set(userId, { date, at: Date.now() });
-  return date;
+/**
+ * The dates bounding a conseiller's activities. With contracts: from the earliest start; up to the
+ * end of the last one (rupture or end date) once none runs any more, else no end. Without any
+ * contract: from `creation` (the account's creation day), no end.
+ */
+export function bornesDeTravail(periodes: readonly PeriodeDeTravail[], creation: string | null): BornesDeTravail {
+  const valid = periodes.filter((p) => isCalendarDate(p.debut) && (p.fin === null || isCalendarDate(p.fin)));
+  if (valid.length === 0) return { startDate: creation, endDate: null };
+  let startDate = valid[0]!.debut;
+  let endDate: string | null = '';
+  for (const p of valid) {
+    if (p.debut < startDate) startDate = p.debut;
+    if (p.fin === null) endDate = null;
+    else if (endDate !== null && p.fin > endDate) endDate = p.fin;
+  }
+  return { startDate, endDate: endDate || null };
+}
+
+/**
+ * Each user's bounds, kept one minute: an offline queue replaying a day of entries costs two queries,
+ * not two per entry. Recruitment drops a user's entry when their contracts change (`oublierProfil`),
+ * so that the next entry reads the new dates at once; another instance sees them within the minute.
+ */
+const PROFIL_TTL_MS = 60_000;
+const datesCache = new Map<string, { dates: BornesDeTravail; at: number }>();
+
+/** Forgets what was read of a user's contracts (every user's without an id): call after their contracts change. */
+export function oublierProfil(userId?: string): void {
+  if (userId === undefined) datesCache.clear();
+  else datesCache.delete(userId.toLowerCase());
+}
+
+onContratsPortChange(() => datesCache.clear());
+
+async function datesOf(db: Db, userId: string): Promise<BornesDeTravail> {
+  const key = userId.toLowerCase();
+  const hit = datesCache.get(key);
+  if (hit && Date.now() - hit.at < PROFIL_TTL_MS) return hit.dates;
+  const periodes = await getContratsPort().periodesDeTravail(db, userId);
+  const u = periodes.length ? undefined : await findUserById(db, userId);
+  const dates = bornesDeTravail(periodes, u ? parisDate(u.createdAt) : null);
+  if (datesCache.size > 50_000) datesCache.clear();
+  datesCache.set(key, { dates, at: Date.now() });
+  return dates;
 }
 
 export function validationContext(profile: ConseillerProfile, clock: Clock): ValidationContext {
   return {
     today: parisDate(clock()),
     startDate: profile.startDate,
+    endDate: profile.endDate,
     lieux: profile.lieux.map((l) => ({ id: l.id.toLowerCase(), communeInsee: l.communeInsee })),
     communeExists: (insee) => !!commune(insee),
   };
@@ -296,17 +337,56 @@ export interface ActiviteFilter {
   beneficiaire?: string | undefined;
 }
 
-/** Whose activities: one conseiller's (their own lists), or structures' (aggregates and anonymous exports). */
-export type ActiviteOwner = string | { structureIds: string[] };
+/**
+ * A coordinator's perimeter (domain §11): their own activities, plus each team member's dated within
+ * the member's periods in the team (both ends included).
+ */
+export interface EquipeScope {
+  coordinateurId: string;
+  periodes: PeriodeEquipe[];
+}
+
+/**
+ * Whose activities: one conseiller's (their own lists), structures' (a structure's aggregates and
+ * anonymous exports) or a coordinator's team (theirs and their members' during their membership).
+ */
+export type ActiviteOwner = string | { structureIds: string[] } | EquipeScope;
+
+/** The coordinator's team from the teams port; malformed or empty periods are left out. */
+export async function equipeScope(db: Db, coordinateurId: string): Promise<EquipeScope> {
+  const periodes = (await getEquipesPort().membresPendant(db, coordinateurId)).filter(
+    (p) =>
+      isUuid(p.userId) &&
+      p.userId.toLowerCase() !== coordinateurId.toLowerCase() &&
+      isCalendarDate(p.debut) &&
+      (p.fin === null || (isCalendarDate(p.fin) && p.fin >= p.debut)),
+  );
+  return { coordinateurId, periodes: periodes.map((p) => ({ userId: p.userId.toLowerCase(), debut: p.debut, fin: p.fin })) };
+}
+
+/** The distinct team members of a scope (the coordinator left out). */
+export function membresDe(scope: EquipeScope): string[] {
+  return [...new Set(scope.periodes.map((p) => p.userId))];
+}
+
+function equipeCondition(s: EquipeScope): SQL {
+  const parts: SQL[] = [eq(activites.conseillerId, s.coordinateurId)];
+  for (const p of s.periodes) {
+    const conds: SQL[] = [eq(activites.conseillerId, p.userId), sql`${activites.date} >= ${p.debut}::date`];
+    if (p.fin) conds.push(sql`${activites.date} <= ${p.fin}::date`);
+    parts.push(and(...conds)!);
+  }
+  return parts.length === 1 ? parts[0]! : or(...parts)!;
+}
+
+function ownerCondition(owner: ActiviteOwner): SQL {
+  if (typeof owner === 'string') return eq(activites.conseillerId, owner);
+  if ('structureIds' in owner) return owner.structureIds.length ? inArray(activites.structureId, owner.structureIds) : sql`false`;
+  return equipeCondition(owner);
+}
 
 function filterConditions(owner: ActiviteOwner, f: ActiviteFilter): SQL[] {
-  const who =
-    typeof owner === 'string'
-      ? eq(activites.conseillerId, owner)
-      : owner.structureIds.length
-        ? inArray(activites.structureId, owner.structureIds)
-        : sql`false`;
-  const conds: SQL[] = [who, isNull(activites.deletedAt)];
+  const conds: SQL[] = [ownerCondition(owner), isNull(activites.deletedAt)];
   if (f.du) conds.push(sql`${activites.date} >= ${f.du}`);
   if (f.au) conds.push(sql`${activites.date} <= ${f.au}`);
   if (f.type) conds.push(eq(activites.type, f.type));
@@ -401,20 +481,35 @@ export function countsForConseiller(db: Db, conseillerId: string, clock: Clock =
   return counts(db, eq(activites.conseillerId, conseillerId), parisDate(clock()));
 }
 
-/** Aggregates of structures (for coordinators and structure managers: no names, no details). */
+const NO_COUNTS: ActiviteCounts = { activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 };
+
+/** Aggregates of structures (for structure managers: no names, no details). */
 export function countsForStructures(db: Db, structureIds: string[], clock: Clock = () => new Date()): Promise<ActiviteCounts> {
-  if (structureIds.length === 0) return Promise.resolve({ activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 });
-  return counts(db, sql`${activites.structureId} in ${structureIds}`, parisDate(clock()));
+  if (structureIds.length === 0) return Promise.resolve({ ...NO_COUNTS });
+  return counts(db, ownerCondition({ structureIds }), parisDate(clock()));
+}
+
+/** Aggregates of a coordinator's team: their own activities and their members' during their membership. */
+export function countsForEquipe(db: Db, scope: EquipeScope, clock: Clock = () => new Date()): Promise<ActiviteCounts> {
+  return counts(db, ownerCondition(scope), parisDate(clock()));
+}
+
+async function themes(db: Db, where: SQL): Promise<{ thematique: string; n: number }[]> {
+  const rows = await db.execute<{ thematique: string; n: number }>(sql`
+    select t.thematique, sum(${activites.accompagnements})::int as n
+    from ${activites}, unnest(${activites.thematiques}) as t(thematique)
+    where ${where} and ${activites.deletedAt} is null
+    group by t.thematique order by n desc, t.thematique`);
+  return ((rows as unknown as { rows?: { thematique: string; n: number }[] }).rows ?? (rows as unknown as { thematique: string; n: number }[]));
 }
 
 /** Accompaniments per theme for structures (aggregates only). */
 export async function themesForStructures(db: Db, structureIds: string[]): Promise<{ thematique: string; n: number }[]> {
   if (structureIds.length === 0) return [];
-  const rows = await db.execute<{ thematique: string; n: number }>(sql`
-    select t.thematique, sum(a.accompagnements)::int as n
-    from ${activites} a, unnest(a.thematiques) as t(thematique)
-    where a.structure_id in ${structureIds} and a.deleted_at is null
-    group by t.thematique order by n desc, t.thematique`);
-  return ((rows as unknown as { rows?: { thematique: string; n: number }[] }).rows ?? (rows as unknown as { thematique: string; n: number }[]));
+  return themes(db, ownerCondition({ structureIds }));
 }
 
+/** Accompaniments per theme for a coordinator's team (aggregates only, membership periods only). */
+export function themesForEquipe(db: Db, scope: EquipeScope): Promise<{ thematique: string; n: number }[]> {
+  return themes(db, ownerCondition(scope));
+}

@@ -31,7 +31,7 @@ const activite = {
   properties: {
     id: { type: 'string', format: 'uuid', description: "Généré par le client, UUID aléatoire (version 4) ou horodaté (version 7) : renvoyer la même activité avec le même id ne crée pas de doublon." },
     type: { type: 'string', enum: TYPES.values },
-    date: { type: 'string', format: 'date', description: 'Date calendaire (Europe/Paris), ni dans le futur ni avant la prise de fonction.' },
+    date: { type: 'string', format: 'date', description: 'Date calendaire (Europe/Paris), ni dans le futur, ni avant la prise de fonction (début du premier contrat), ni après la fin du dernier contrat quand aucun n’est en cours.' },
     duree_minutes: { type: 'integer', minimum: LIMITS.dureeMin, maximum: LIMITS.dureeMax },
     lieu: {
       type: 'object',

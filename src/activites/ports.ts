@@ -1,12 +1,18 @@
 /**
  * What the activities context needs from elsewhere, behind small ports so that it never reads
- * another context's tables.
+ * another context's tables. Each port has a default that knows nothing, and a setter that app.ts
+ * calls once at start-up with the real port.
  *
- * - Lieux: a conseiller's lieux d'activité come from the places context (src/lieux), wired in app.ts
- *   with `setLieuxPort`. The default port knows no lieu: the form then offers only « autre lieu »,
+ * - Lieux: a conseiller's lieux d'activité come from the places context (src/lieux), wired with
+ *   `setLieuxPort`. The default port knows no lieu: the form then offers only « autre lieu »,
  *   « à domicile » and « à distance » with a commune, and a `lieu_activite` is refused.
- * - The conseiller: structure (from the role grant), its département (structures context) and the
- *   start date (comptes context): see `conseillerProfile` in activites.ts.
+ * - Contrats: a conseiller's working periods come from recruitment (src/recrutement), wired with
+ *   `setContratsPort`. They bound the dates of their activities (see `conseillerProfile` in
+ *   activites.ts). The default port knows no contract: the start is then the account's creation day.
+ * - Équipes: a coordinator's team members and the periods each was in the team, from recruitment,
+ *   wired with `setEquipesPort`. The coordinator's statistics count a member's activities only within
+ *   those periods. The default port knows no team: a coordinator then sees their own activities.
+ * - The conseiller: structure (from the role grant), its département (structures context).
  */
 
 import type { Db } from '../platform/db.js';
@@ -37,4 +43,77 @@ export function setLieuxPort(port: LieuxPort): void {
 
 export function getLieuxPort(): LieuxPort {
   return lieuxPort;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Contracts
+
+/** A working period, calendar dates (YYYY-MM-DD), both included; `fin` null while it runs. */
+export interface PeriodeDeTravail {
+  debut: string;
+  fin: string | null;
+}
+
+export interface ContratsPort {
+  /** The conseiller's validated contracts (running, broken off or ended), in any order. */
+  periodesDeTravail(db: Db, userId: string): Promise<PeriodeDeTravail[]>;
+}
+
+export const NO_CONTRATS: ContratsPort = {
+  async periodesDeTravail() {
+    return [];
+  },
+};
+
+let contratsPort: ContratsPort = NO_CONTRATS;
+const contratsListeners: (() => void)[] = [];
+
+/**
+ * The seam for recruitment: call once at start-up (app.ts) with `{ periodesDeTravail }` from
+ * src/recrutement/recrutement.ts. Cached profiles are dropped (they were read through the old port).
+ */
+export function setContratsPort(port: ContratsPort): void {
+  contratsPort = port;
+  for (const l of contratsListeners) l();
+}
+
+export function getContratsPort(): ContratsPort {
+  return contratsPort;
+}
+
+/** Called whenever the contracts port changes (activites.ts drops its cache). */
+export function onContratsPortChange(listener: () => void): void {
+  contratsListeners.push(listener);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Coordinators' teams
+
+/** A member's time in a coordinator's team: calendar dates, both included; `fin` null while it lasts. */
+export interface PeriodeEquipe {
+  userId: string;
+  debut: string;
+  fin: string | null;
+}
+
+export interface EquipesPort {
+  /** Every conseiller who is or was in the coordinator's team, one entry per period. */
+  membresPendant(db: Db, coordinateurId: string): Promise<PeriodeEquipe[]>;
+}
+
+export const NO_EQUIPES: EquipesPort = {
+  async membresPendant() {
+    return [];
+  },
+};
+
+let equipesPort: EquipesPort = NO_EQUIPES;
+
+/** The seam for recruitment's teams: call once at start-up (app.ts) with `{ membresPendant }` from src/recrutement/equipes.ts. */
+export function setEquipesPort(port: EquipesPort): void {
+  equipesPort = port;
+}
+
+export function getEquipesPort(): EquipesPort {
+  return equipesPort;
 }

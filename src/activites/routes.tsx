@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type AppDeps } from '../platform/deps.js';
-import { notFound } from '../platform/http.js';
+import { forbidden, notFound } from '../platform/http.js';
 import { ErrorPage } from '../platform/views/errors.js';
-import type { Principal } from '../platform/access.js';
+import { hasRole, type Principal } from '../platform/access.js';
 import { getStructure } from '../structures/structures.js';
 import { commune } from '../territoires/territoires.js';
 import {
@@ -14,21 +14,27 @@ import {
   checkActivite,
   conseillerProfile,
   countsForConseiller,
+  countsForEquipe,
   countsForStructures,
   createActivite,
   decodeCursor,
   deleteActivite,
   encodeCursor,
+  equipeScope,
   getOwnActivite,
   iterateActivites,
   listActivites,
+  membresDe,
   previousActivite,
+  themesForEquipe,
   themesForStructures,
   toPayload,
   updateActivite,
   type ActiviteFilter,
+  type ActiviteOwner,
   type ActiviteRow,
   type ConseillerProfile,
+  type EquipeScope,
 } from './activites.js';
 import {
   BeneficiaireError,
@@ -54,7 +60,7 @@ import { isUuid } from '../platform/ids.js';
 import { ActiviteFormPage, type FormState } from './views/form.js';
 import { beneficiaireExportDescription, exportFileName } from './views/beneficiaire-pdf.js';
 import { buildPdf } from '../platform/pdf/pdf.js';
-import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel } from './views/pages.js';
+import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel, type StatistiquesSection } from './views/pages.js';
 
 const PAGE_SIZE = 50;
 const SW_FILE = fileURLToPath(new URL('../../public/activites-sw.js', import.meta.url));
@@ -368,29 +374,70 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(swSource);
   });
 
-  // Aggregates for coordinators and structure managers: counts only, never a name.
-  app.get('/activites/structure', { config: { access: 'activites:statistiques' } }, async (request, reply) => {
-    const ids = structureIdsOf(request.user!, ['structure', 'coordinateur']);
-    const [counts, themes, names] = await Promise.all([
-      countsForStructures(db, ids, clock),
-      themesForStructures(db, ids),
-      Promise.all(ids.map((id) => getStructure(db, id))),
+  /**
+   * The aggregates a user may read: their structures' (structure managers) and their team's
+   * (coordinators: their own activities and each member's during their membership).
+   */
+  async function perimetres(user: Principal): Promise<{ structure: { ids: string[]; noms: string } | null; equipe: EquipeScope | null }> {
+    const ids = structureIdsOf(user, ['structure']);
+    const [noms, equipe] = await Promise.all([
+      hasRole(user, 'structure') ? Promise.all(ids.map((id) => getStructure(db, id))).then((r) => r.map((s) => s?.nom ?? '').join(', ')) : '',
+      hasRole(user, 'coordinateur') ? equipeScope(db, user.id) : null,
     ]);
-    return reply.html(StatistiquesPage({ ctx: request.ctx(), counts, themes, structures: names.map((s) => s?.nom ?? '').join(', ') }));
+    return { structure: hasRole(user, 'structure') ? { ids, noms } : null, equipe };
+  }
+
+  // Aggregates for structure managers and coordinators: counts only, never a name.
+  app.get('/activites/structure', { config: { access: 'activites:statistiques' } }, async (request, reply) => {
+    const user = request.user!;
+    const p = await perimetres(user);
+    const sections: StatistiquesSection[] = [];
+    if (p.structure) {
+      const [counts, themes] = await Promise.all([countsForStructures(db, p.structure.ids, clock), themesForStructures(db, p.structure.ids)]);
+      sections.push({ perimetre: 'structure', titre: 'Activités de la structure', description: p.structure.noms, counts, themes });
+    }
+    if (p.equipe) {
+      const [counts, themes] = await Promise.all([countsForEquipe(db, p.equipe, clock), themesForEquipe(db, p.equipe)]);
+      const n = membresDe(p.equipe).length;
+      sections.push({
+        perimetre: 'equipe',
+        titre: "Activités de l'équipe",
+        description:
+          n === 0
+            ? "Vos propres activités : aucun conseiller n'est encore rattaché à votre équipe."
+            : `Vos activités et celles des ${n} conseiller${n > 1 ? 's' : ''} de votre équipe, chacun seulement pendant sa présence dans l'équipe.`,
+        counts,
+        themes,
+      });
+    }
+    return reply.html(StatistiquesPage({ ctx: request.ctx(), sections }));
   });
 
-  // Anonymous exports of the structure's activities: no notes (free text may hold names), no beneficiary.
+  // Anonymous exports of a structure's or a team's activities: no notes (free text may hold names), no beneficiary.
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/activites/structure/export.${format}`, { config: { access: 'activites:statistiques' } }, async (request, reply) => {
-      const ids = structureIdsOf(request.user!, ['structure', 'coordinateur']);
-      const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
+      const user = request.user!;
+      const q = request.query as Record<string, unknown>;
+      const { filter, errors } = parseFilter(q);
       delete filter.beneficiaire;
+      const asked = typeof q.perimetre === 'string' ? q.perimetre : '';
+      if (asked && asked !== 'structure' && asked !== 'equipe') errors.perimetre = `Périmètre inconnu « ${asked.slice(0, 30)} » : « structure » ou « equipe ».`;
       if (Object.keys(errors).length) return invalidExportFilters(request, reply, errors);
-      const names = (await Promise.all(ids.map((id) => getStructure(db, id)))).map((s) => s?.nom ?? '').join(', ');
-      const header = headerLines(`Activités de la structure ${names} (sans données personnelles)`, filter, clock());
-      const rows = iterateActivites(db, { structureIds: ids }, filter);
+      const p = await perimetres(user);
+      const perimetre = asked || (p.structure ? 'structure' : 'equipe');
+      let owner: ActiviteOwner;
+      let title: string;
+      if (perimetre === 'structure' && p.structure) {
+        owner = { structureIds: p.structure.ids };
+        title = `Activités de la structure ${p.structure.noms} (sans données personnelles)`;
+      } else if (perimetre === 'equipe' && p.equipe) {
+        owner = p.equipe;
+        title = `Activités de l'équipe de ${user.firstName} ${user.lastName}, pendant la présence de chacun dans l'équipe (sans données personnelles)`;
+      } else return forbidden(request, reply);
+      const header = headerLines(title, filter, clock());
+      const rows = iterateActivites(db, owner, filter);
       const opts = { notes: false, beneficiaire: false };
-      reply.header('content-disposition', `attachment; filename="activites-structure-${parisDate(clock())}.${format}"`).header('cache-control', 'no-store');
+      reply.header('content-disposition', `attachment; filename="activites-${perimetre}-${parisDate(clock())}.${format}"`).header('cache-control', 'no-store');
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, opts));
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxStream(header, rows, opts));
     });

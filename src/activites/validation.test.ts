@@ -138,6 +138,15 @@ describe('validateActivite', () => {
     expect(errorsOf({ ...base, date: '' }).date).toMatch(/Indiquez la date/);
   });
 
+  it('refuses a date after the end of the last contract, once none runs', () => {
+    const fini = { ...ctx, endDate: '2026-09-30' };
+    expect(errorsOf({ ...base, date: '2026-10-01' }, fini).date).toBe('La date ne peut pas suivre la fin de votre contrat (le 30/09/2026).');
+    expect(validateActivite({ ...base, date: '2026-09-30' }, fini).ok).toBe(true); // the last day is worked
+    expect(errorsOf({ ...base, date: '2026-01-14' }, fini).date).toMatch(/précéder votre prise de fonction/);
+    expect(errorsOf({ ...base, date: '2026-11-21' }, fini).date).toMatch(/dans le futur/);
+    expect(validateActivite({ ...base, date: '2026-11-20' }, { ...ctx, endDate: null }).ok).toBe(true);
+  });
+
   it('checks the place: a lieu of the conseiller, or a known commune', () => {
     const r = validateActivite({ ...base, lieu: { type: 'lieu_activite', lieu_id: LIEU.toUpperCase() } }, ctx);
     expect(r.ok && r.value.lieu).toEqual({ type: 'lieu_activite', lieu_id: LIEU, commune_insee: '57463' });

@@ -72,6 +72,8 @@ export interface ValidationContext {
   today: string;
   /** The day the conseiller started (YYYY-MM-DD): no activity before it; null when unknown. */
   startDate: string | null;
+  /** The last day of their last contract once none runs (YYYY-MM-DD): no activity after it; null or absent while one runs. */
+  endDate?: string | null;
   /** The conseiller's lieux d'activité (from the lieux port). */
   lieux: readonly { id: string; communeInsee: string | null }[];
   /** Whether an INSEE code names a known commune. */
@@ -239,6 +241,8 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
   else if (b.date > ctx.today) errors.date = `La date ne peut pas être dans le futur (nous sommes le ${formatDate(ctx.today)}).`;
   else if (ctx.startDate && b.date < ctx.startDate)
     errors.date = `La date ne peut pas précéder votre prise de fonction (le ${formatDate(ctx.startDate)}).`;
+  else if (ctx.endDate && b.date > ctx.endDate)
+    errors.date = `La date ne peut pas suivre la fin de votre contrat (le ${formatDate(ctx.endDate)}).`;
   else date = b.date;
 
   // duration

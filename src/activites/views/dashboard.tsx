@@ -1,25 +1,29 @@
 import type { Db } from '../../platform/db.js';
 import type { Principal } from '../../platform/access.js';
 import { EmptyState, Stat } from '../../platform/views/components.js';
-import { countsForConseiller, countsForStructures, type ActiviteCounts } from '../activites.js';
+import { countsForConseiller, countsForEquipe, countsForStructures, equipeScope, type ActiviteCounts } from '../activites.js';
 import { countBeneficiaires } from '../beneficiaires.js';
 
 export interface ActivitesFigures {
   role: 'structure' | 'conseiller' | 'coordinateur';
   mine: ActiviteCounts | null;
   beneficiaires: number | null;
+  /** A structure's activities (the structure dashboard). */
   structure: ActiviteCounts | null;
+  /** A coordinator's team: their own and their members' activities during their membership. */
+  equipe: ActiviteCounts | null;
 }
 
 /** Dashboard figures, computed from the records (never stored counters): they cannot drift. */
 export async function activitesFigures(db: Db, user: Principal, role: ActivitesFigures['role'], structureIds: string[]): Promise<ActivitesFigures> {
   const own = role !== 'structure';
-  const [mine, beneficiaires, structure] = await Promise.all([
+  const [mine, beneficiaires, structure, equipe] = await Promise.all([
     own ? countsForConseiller(db, user.id) : null,
     own ? countBeneficiaires(db, user.id) : null,
-    role !== 'conseiller' ? countsForStructures(db, structureIds) : null,
+    role === 'structure' ? countsForStructures(db, structureIds) : null,
+    role === 'coordinateur' ? equipeScope(db, user.id).then((s) => countsForEquipe(db, s)) : null,
   ]);
-  return { role, mine, beneficiaires, structure };
+  return { role, mine, beneficiaires, structure, equipe };
 }
 
 /** The activity tiles of the structure / conseiller / coordinateur dashboards. */
@@ -43,6 +47,8 @@ export function ActivitesStats({ f }: { f: ActivitesFigures }) {
       {f.beneficiaires !== null ? <Stat label="Bénéficiaires suivis" value={f.beneficiaires} href="/beneficiaires" /> : null}
       {f.structure ? <Stat label="Activités de la structure" value={f.structure.activites} href="/activites/structure" /> : null}
       {f.structure ? <Stat label="Accompagnements de la structure" value={f.structure.accompagnements} href="/activites/structure" /> : null}
+      {f.equipe ? <Stat label="Activités de l'équipe" value={f.equipe.activites} href="/activites/structure" /> : null}
+      {f.equipe ? <Stat label="Accompagnements de l'équipe" value={f.equipe.accompagnements} href="/activites/structure" /> : null}
     </div>
     </>
   );

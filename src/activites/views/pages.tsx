@@ -200,36 +200,66 @@ export function ActivitesPage(p: {
   );
 }
 
-export function StatistiquesPage(p: { ctx: PageContext; counts: ActiviteCounts; themes: { thematique: string; n: number }[]; structures: string }) {
+/** One perimeter of the aggregates page: a structure's activities, or a coordinator's team's. */
+export interface StatistiquesSection {
+  perimetre: 'structure' | 'equipe';
+  titre: string;
+  description: string;
+  counts: ActiviteCounts;
+  themes: { thematique: string; n: number }[];
+}
+
+export function StatistiquesPage(p: { ctx: PageContext; sections: StatistiquesSection[] }) {
+  const seule = p.sections.length === 1 ? p.sections[0]! : null;
+  const titre = seule ? seule.titre : "Statistiques d'activité";
   return (
-    <Layout ctx={p.ctx} title="Activités de la structure" wide>
-      <h1>Activités de la structure</h1>
-      <p class="fr-text--lead">{p.structures}</p>
+    <Layout ctx={p.ctx} title={titre} wide>
+      <h1>{titre}</h1>
       <p>Chiffres agrégés, sans aucun nom de bénéficiaire : le détail des personnes reste privé à leur conseiller.</p>
+      {p.sections.map((s) => (
+        <StatistiquesBloc s={s} seule={!!seule} />
+      ))}
+    </Layout>
+  );
+}
+
+function StatistiquesBloc({ s, seule }: { s: StatistiquesSection; seule: boolean }) {
+  const q = s.perimetre === 'equipe' ? '?perimetre=equipe' : '?perimetre=structure';
+  const id = `statistiques-${s.perimetre}`;
+  return (
+    <section class="fr-mb-6w" aria-labelledby={seule ? undefined : id}>
+      {seule ? (
+        <p class="fr-text--lead">{s.description}</p>
+      ) : (
+        <>
+          <h2 id={id}>{s.titre}</h2>
+          <p class="fr-text--lead">{s.description}</p>
+        </>
+      )}
       <ul class="fr-btns-group fr-btns-group--inline-sm">
         <li>
-          <a class="fr-btn fr-btn--sm fr-btn--secondary" href="/activites/structure/export.csv">
+          <a class="fr-btn fr-btn--sm fr-btn--secondary" href={`/activites/structure/export.csv${q}`}>
             Exporter les activités en CSV (sans données personnelles)
           </a>
         </li>
         <li>
-          <a class="fr-btn fr-btn--sm fr-btn--secondary" href="/activites/structure/export.xlsx">
+          <a class="fr-btn fr-btn--sm fr-btn--secondary" href={`/activites/structure/export.xlsx${q}`}>
             Exporter en XLSX
           </a>
         </li>
       </ul>
       <ul>
-        <li>{formatNumber(p.counts.activites)} activités</li>
-        <li>{formatNumber(p.counts.accompagnements)} accompagnements</li>
+        <li>{formatNumber(s.counts.activites)} activités</li>
+        <li>{formatNumber(s.counts.accompagnements)} accompagnements</li>
         <li>
-          {formatNumber(p.counts.individuels)} accompagnements individuels, {formatNumber(p.counts.collectifs)} ateliers collectifs,{' '}
-          {formatNumber(p.counts.ponctuels)} aides ponctuelles
+          {formatNumber(s.counts.individuels)} accompagnements individuels, {formatNumber(s.counts.collectifs)} ateliers collectifs,{' '}
+          {formatNumber(s.counts.ponctuels)} aides ponctuelles
         </li>
       </ul>
-      {p.themes.length ? (
+      {s.themes.length ? (
         <div class="fr-table">
           <table>
-            <caption>Accompagnements par thématique</caption>
+            <caption>Accompagnements par thématique{seule ? '' : ` — ${s.titre.toLowerCase()}`}</caption>
             <thead>
               <tr>
                 <th scope="col">Thématique</th>
@@ -237,7 +267,7 @@ export function StatistiquesPage(p: { ctx: PageContext; counts: ActiviteCounts; 
               </tr>
             </thead>
             <tbody>
-              {p.themes.map((t) => (
+              {s.themes.map((t) => (
                 <tr>
                   <td>{label(THEMATIQUES, t.thematique)}</td>
                   <td>{formatNumber(t.n)}</td>
@@ -247,7 +277,7 @@ export function StatistiquesPage(p: { ctx: PageContext; counts: ActiviteCounts; 
           </table>
         </div>
       ) : null}
-    </Layout>
+    </section>
   );
 }
 
