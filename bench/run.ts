@@ -21,6 +21,7 @@ import { lieux } from './lieux.js';
 import { jobs } from './jobs.js';
 import { fuzz } from './fuzz.js';
 import { programme } from './programme.js';
+import { recrutement } from './recrutement.js';
 
 interface Entry {
   run: BenchFn;
@@ -37,6 +38,7 @@ const BENCHMARKS: Record<string, Entry> = {
   jobs: { run: jobs, default: false, description: 'tâches de fond sur PostgreSQL : tâches/s par 1 et 2 workers, contre une file nue (delete … skip locked)' },
   activites: { run: activites, default: false, description: 'CRA sur PostgreSQL : POST /api/v1/activites par 100 conseillers simultanés, export CSV/XLSX de 100 000 activités' },
   programme: { run: programme, default: false, description: 'programme sur PostgreSQL : 10 000 dossiers dans 101 départements — liste de la préfecture et tableau national (p95), clôture d’un comité de 500 décisions, contre des requêtes nues' },
+  recrutement: { run: recrutement, default: false, description: 'recrutement sur PostgreSQL : 50 000 candidats, 5 000 structures — appariement initial, nouveau candidat / nouvelle structure (p95) contre un haversine SQL sur toute la table, page des candidats d’une structure contre Fastify + pg nu' },
   fuzz: { run: fuzz, default: false, description: 'fuzz des routes : entrées hostiles sur chaque route, anonyme et 4 rôles ; compte les 5xx (doit être 0) et les 4xx mal formées' },
 };
 // --------------------------------------------------------------------------------------------------

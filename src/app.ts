@@ -16,7 +16,7 @@ import { registerTerritoiresRoutes } from './territoires/routes.js';
 import { registerActivitesRoutes } from './activites/routes.js';
 import { registerLieuxRoutes, type LieuxOptions } from './lieux/routes.js';
 import { lieuxDuConseiller } from './lieux/lieux.js';
-import { setLieuxPort } from './activites/ports.js';
+import { setContratsPort, setEquipesPort, setLieuxPort } from './activites/ports.js';
 import { registerOpenApiRoutes } from './platform/openapi.js';
 import { JobRegistry } from './platform/jobs/jobs.js';
 import { registerJobsRoutes } from './platform/jobs/routes.js';
@@ -29,6 +29,13 @@ import { registerNotificationsRoutes } from './notifications/routes.js';
 import { registerJobsNotifications } from './platform/jobs/notifications.js';
 import { registerProgrammeJobs, registerProgrammeNotifications } from './programme/jobs.js';
 import { registerProgrammeRoutes, type ProgrammeOptions } from './programme/routes.js';
+import { onPostesChanged } from './programme/ports.js';
+import { Appariement } from './recrutement/matching.js';
+import { periodesDeTravail, structuresModifiees } from './recrutement/recrutement.js';
+import { membresPendant } from './recrutement/equipes.js';
+import { registerRecrutementJobs, registerRecrutementNotifications } from './recrutement/jobs.js';
+import { registerRecrutementRoutes } from './recrutement/routes.js';
+import { registerCandidatsJobs } from './recrutement/candidats.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +43,8 @@ declare module 'fastify' {
     jobs: JobRegistry;
     /** The notification kinds every context defined (tests notify through it). */
     notifier: Notifier;
+    /** Recruitment's matching indexes (tests and benchmarks pair through it). */
+    appariement: Appariement;
   }
 }
 
@@ -91,12 +100,23 @@ export async function buildApp(opts: BuildOptions) {
   registerTerritoiresRoutes(app);
   // A conseiller's lieux d'activité (activities context) come from the places context.
   setLieuxPort({ lieuxOfConseiller: lieuxDuConseiller });
+  // Their working periods come from recruitment's contracts, a coordinator's team from its memberships.
+  setContratsPort({ periodesDeTravail });
+  setEquipesPort({ membresPendant });
   registerActivitesRoutes(app, deps);
   registerActivitesJobs(deps.jobs);
   registerLieuxRoutes(app, deps, opts.lieux);
   registerProgrammeJobs(deps.jobs, deps.mailer, deps.notifier, config.publicUrl);
   registerProgrammeNotifications(deps.notifier);
   registerProgrammeRoutes(app, deps, opts.programme);
+  // Recruitment follows the programme's posts: a job per structure whose posts changed.
+  const appariement = new Appariement();
+  app.decorate('appariement', appariement);
+  onPostesChanged(structuresModifiees);
+  registerRecrutementJobs(deps.jobs, deps.notifier, appariement);
+  registerRecrutementNotifications(deps.notifier);
+  registerRecrutementRoutes(app, deps, { appariement, storage });
+  registerCandidatsJobs(deps.jobs, deps.mailer, config.publicUrl, storage);
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();
   return app;

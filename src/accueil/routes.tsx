@@ -11,6 +11,7 @@ import { CountTable, Dashboard, StructureTable } from './views/dashboards.js';
 import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 import { dossiersOfStructures, PipelineBlock, pipelineFigures, StructureFileBlock } from '../programme/views/dashboard.js';
+import { CandidatBlock, candidatFigures, StructureRecrutementBlock, structuresFigures } from '../recrutement/views/dashboard.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {
   return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);
@@ -155,12 +156,13 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
     app.get(`/tableau-de-bord/${role}`, { config: { access: `tableau-de-bord:${role}` } }, async (request, reply) => {
       const ids = structureIdsOf(request.user!, role);
       const scope = { all: false, departements: [], structureIds: ids };
-      const [{ rows }, conseillers, coordinateurs, activites, dossiers] = await Promise.all([
+      const [{ rows }, conseillers, coordinateurs, activites, dossiers, recrutement] = await Promise.all([
         listStructures(db, scope, { limit: 20 }),
         countUsersWithRoleInStructures(db, 'conseiller', ids),
         countUsersWithRoleInStructures(db, 'coordinateur', ids),
         activitesFigures(db, request.user!, role, ids),
         role === 'structure' ? dossiersOfStructures(db, ids) : Promise.resolve([]),
+        role === 'structure' ? structuresFigures(db, ids) : Promise.resolve(null),
       ]);
       const intro = rows.map((s) => s.nom).join(', ');
       return reply.html(
@@ -176,6 +178,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
                 <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
               </div>
               <StructureFileBlock dossiers={dossiers} />
+              <StructureRecrutementBlock f={recrutement} />
               <ActivitesStats f={activites} />
               {rows.length === 0 ? (
                 <EmptyState title="Aucune structure rattachée">
@@ -197,23 +200,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
   }
 
   app.get('/tableau-de-bord/candidat', { config: { access: 'tableau-de-bord:candidat' } }, async (request, reply) => {
-    return reply.html(
-      Dashboard({
-        ctx: request.ctx(),
-        role: 'candidat',
-        children: (
-          <EmptyState title="Votre candidature">
-            <p>
-              Votre compte candidat est ouvert. Le dépôt de candidature (situation, disponibilité, distance maximale, motivation) et la mise
-              en relation avec les structures ne sont pas encore ouverts sur cette plateforme : vous serez prévenu par courriel à leur
-              ouverture.
-            </p>
-            <p>
-              En attendant, vérifiez vos coordonnées dans <a href="/compte">Mon compte</a>.
-            </p>
-          </EmptyState>
-        ),
-      }),
-    );
+    const f = await candidatFigures(db, request.user!.id);
+    return reply.html(Dashboard({ ctx: request.ctx(), role: 'candidat', children: <CandidatBlock f={f} /> }));
   });
 }

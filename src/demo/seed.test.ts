@@ -1,3 +1,4 @@
+import { DEMO_RECRUTEMENT_COMPTES } from '../recrutement/demo.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../platform/testing.js';
 import type { Database } from '../platform/db.js';
@@ -25,7 +26,7 @@ describe('demo data', () => {
   it('seeds only an empty database, and a reset leaves real data untouched', async () => {
     expect(await seedDemoIfEmpty(database.db)).toBe(true);
     expect(await seedDemoIfEmpty(database.db)).toBe(false);
-    expect(await countUsers(database.db)).toBe(DEMO_ACCOUNTS.length);
+    expect(await countUsers(database.db)).toBe(DEMO_ACCOUNTS.length + DEMO_RECRUTEMENT_COMPTES);
 
     const v = validateStructure({ siret: '21570463000015', nom: 'Structure réelle', type: 'commune', adresse: '1 rue', codePostal: '57200', communeInsee: '57631' });
     if (!v.ok) throw new Error('invalid');
@@ -39,7 +40,7 @@ describe('demo data', () => {
     expect((await findStructureBySiret(database.db, real.siret))?.id).toBe(real.id);
     const metzAfter = await findStructureBySiret(database.db, demoSiret(1));
     expect(metzAfter?.id).not.toBe(metzBefore?.id); // rebuilt
-    expect(await countUsers(database.db)).toBe(DEMO_ACCOUNTS.length + 1);
+    expect(await countUsers(database.db)).toBe(DEMO_ACCOUNTS.length + DEMO_RECRUTEMENT_COMPTES + 1);
     const all = await listStructures(database.db, { all: true, departements: [], structureIds: [] });
     expect(all.total).toBe(DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length + 1); // + the programme's Moselle structures
   });

@@ -10,6 +10,8 @@ import { createStructure, validateStructure, type Structure } from '../structure
 import { withLuhnKey } from '../structures/siret.js';
 import { deleteDemoLieux } from '../lieux/lieux.js';
 import { seedDemoLieux } from '../lieux/demo.js';
+import { parisCalendarDate } from '../platform/paris.js';
+import { deleteDemoRecrutement, seedDemoRecrutement } from '../recrutement/demo.js';
 import { DEMO_PROGRAMME_STRUCTURES, deleteDemoProgramme, seedDemoProgramme } from '../programme/demo.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
@@ -68,6 +70,7 @@ export async function seedDemo(db: Db): Promise<{ structures: number; accounts: 
   await seedDemoLieux(db, byKey, conseiller?.id ?? null);
   // The programme's story (files, waves, committees): it creates the other Moselle structures it needs.
   await seedDemoProgramme(db, byKey);
+  await seedDemoRecrutement(db, byKey, passwordHash, parisCalendarDate());
   return { structures: DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
 }
 
@@ -81,10 +84,11 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 /** Removes every demo account and demo structure, then seeds them again. Real data is untouched. */
 export async function resetDemo(db: Db): Promise<{ structures: number; accounts: number }> {
   await db.transaction(async (tx) => {
+    const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     await deleteDemoLieux(tx);
+    await deleteDemoRecrutement(tx, demoIds);
     await deleteDemoProgramme(tx);
     await tx.delete(users).where(like(sql`lower(${users.email})`, `%@${DEMO_DOMAIN}`));
-    const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     if (demoIds.length) await tx.delete(structures).where(inArray(structures.id, demoIds));
     await recordAudit(tx, SYSTEM_ACTOR, { action: 'demo.reinitialisee', objectType: 'demo', summary: 'Données de démonstration effacées' });
   });

@@ -286,3 +286,16 @@ export async function deleteDemoLieux(db: Db): Promise<void> {
   await db.delete(lieux).where(eq(lieux.demo, true));
   notifyLieuxChanged(db);
 }
+
+/**
+ * A conseiller leaves a structure (a validated rupture, a contract at its end): they stop working in
+ * its places. Their other places (another employer's, or places without a structure) are kept.
+ */
+export async function retirerConseillerDesLieux(db: Db, userId: string, structureId: string): Promise<number> {
+  const gone = await db
+    .delete(lieuxConseillers)
+    .where(and(eq(lieuxConseillers.userId, userId), inArray(lieuxConseillers.lieuId, db.select({ id: lieux.id }).from(lieux).where(eq(lieux.structureId, structureId)))))
+    .returning({ lieuId: lieuxConseillers.lieuId });
+  if (gone.length) notifyLieuxChanged(db);
+  return gone.length;
+}

@@ -1,4 +1,5 @@
 import { PROGRAMME_POLICY, type ProgrammeAction } from '../programme/policy.js';
+import { RECRUTEMENT_POLICY, type RecrutementAction } from '../recrutement/policy.js';
 
 /**
  * The one access policy. Every route declares the action it performs (or `public`), and the
@@ -57,8 +58,9 @@ export type Action =
   | 'lieux:importer'
   | 'activites:saisir' // record, edit, delete, list and export one's own activity reports (src/activites)
   | 'beneficiaires:gerer' // one's own followed beneficiaries: private to their conseiller
-  | 'activites:statistiques' // aggregates of a structure's activities, without any name
-  | ProgrammeAction; // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
+  | 'activites:statistiques' // aggregates of a structure's or a coordinator's team's activities, without any name
+  | ProgrammeAction // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
+  | RecrutementAction; // candidates, pairs, contracts, ruptures, teams (src/recrutement/policy.ts)
 
 /** What a route requires: nothing, a signed-in user, or an action. */
 export type RouteAccess = 'public' | 'authentifie' | Action;
@@ -70,7 +72,11 @@ export type Resource =
   /** A structure's application file (src/programme). */
   | { kind: 'dossier'; structureId: string; departement: string; statut: string }
   /** A territory's envelope and posts: a département code, or FR. */
-  | { kind: 'territoire'; code: string };
+  | { kind: 'territoire'; code: string }
+  /** A conseiller: the départements and structures of their contracts (src/recrutement). */
+  | { kind: 'conseiller'; userId: string; departements: string[]; structureIds: string[] }
+  /** A coordinator's team. */
+  | { kind: 'equipe'; coordinateurId: string };
 
 type Rule = (grant: RoleGrant, resource: Resource | undefined, user: Principal) => boolean;
 
@@ -110,6 +116,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   'beneficiaires:gerer': { conseiller: always, coordinateur: always },
   'activites:statistiques': { structure: always, coordinateur: always },
   ...PROGRAMME_POLICY,
+  ...RECRUTEMENT_POLICY,
 };
 
 export const ACTIONS = Object.keys(POLICY) as Action[];

@@ -35,6 +35,8 @@ export interface Config {
   /** Map tiles URL template ({z}/{x}/{y}); no map without it. */
   mapTilesUrl: string | undefined;
   mapAttribution: string;
+  /** The legal minimum gross monthly salary (SMIC), in euro cents: a contract below it is refused. */
+  smicCentimes: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +78,13 @@ function entreprisesUrl(value: string | undefined): string | undefined {
   if (value === '' || ['off', '0', 'non', 'false'].includes(value.toLowerCase())) return undefined;
   if (!/^https?:\/\//.test(value)) throw new ConfigError('ENTREPRISES_API_URL doit commencer par http:// ou https:// (ou valoir off)');
   return value.replace(/\/$/, '');
+}
+
+/** SMIC_BRUT_MENSUEL_CENTIMES: the gross monthly SMIC for 35 hours, in cents (1 801,80 € since 1 November 2024). */
+function smic(value: string | undefined): number {
+  if (value === undefined || value === '') return 180_180;
+  if (!/^\d{5,7}$/.test(value)) throw new ConfigError('SMIC_BRUT_MENSUEL_CENTIMES est un nombre entier de centimes, par exemple 180180 pour 1 801,80 €');
+  return Number(value);
 }
 
 /**
@@ -137,5 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     entreprisesUrl: entreprisesUrl(env.ENTREPRISES_API_URL),
     mapTilesUrl: env.MAP_TILES_URL || undefined,
     mapAttribution: env.MAP_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
+    smicCentimes: smic(env.SMIC_BRUT_MENSUEL_CENTIMES),
   };
 }

@@ -113,3 +113,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const client = await PGlite.create(dir);
   return wrapPglite(client);
 }
+
+/** The rows of `db.execute(sql…)`: an array on one driver, `{ rows }` on the other. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -11,6 +11,7 @@ import type { Notifier } from '../notifications/notifications.js';
 import { avenants, dossiers } from './schema.js';
 import { AVIS_PREFET, avenantProblem, LIMITES, postesApresAvenant, STATUTS_AVENANT, TYPES_AVENANT, type AvisPrefet, type Statut, type TypeAvenant, entier } from './regles.js';
 import { addEvenement, lockDossier, nomActeur, ProgrammeError, scopeCondition, type Dossier } from './dossiers.js';
+import { postesChanged } from './ports.js';
 import { appliquerPostes, conseillersEnPoste, verrouillerTerritoires } from './postes.js';
 import type { DossierScope } from './policy.js';
 
@@ -146,6 +147,7 @@ export async function deciderAvenant(
       .where(eq(dossiers.id, d.id))
       .returning();
     const [after] = await tx.update(avenants).set({ statut: 'validee', postesAccordes: n, decideLe: now, decidePar: who }).where(eq(avenants.id, a.id)).returning();
+    await postesChanged(tx, [d.structureId]);
     await addEvenement(tx, d.id, actor, 'avenant_decision', `Avenant validé (${libelleAvenant(a).toLowerCase()}) : ${n} poste${n > 1 ? 's' : ''} ${a.type === 'retrait' ? 'rendu' : 'accordé'}${n > 1 ? 's' : ''}, ${postes} en vigueur`, { avenant: a.id, postes });
     if (statut === 'ABANDON') await addEvenement(tx, d.id, actor, 'statut', 'Plus aucun poste en vigueur : dossier passé en abandon', { statut, avant: d.statut });
     await notifier.notify(tx, { role: 'structure', structureId: d.structureId }, 'programme.avenant', { numero: d.numero, libelle: libelleAvenant(a), accorde: true, postes, structureId: d.structureId });

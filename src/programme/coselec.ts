@@ -10,6 +10,7 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import type { Notifier } from '../notifications/notifications.js';
 import { coselecs, decisions, dossiers, evenements } from './schema.js';
 import { enqueue } from '../platform/jobs/jobs.js';
+import { postesChanged } from './ports.js';
 import { AVIS_COSELEC, LIMITES, STATUT_APRES_DECISION, STATUTS, type AvisCoselec, type Statut } from './regles.js';
 import { lockDossier, nomActeur, ProgrammeError, type Dossier } from './dossiers.js';
 import { appliquerPostes, verrouillerTerritoires } from './postes.js';
@@ -199,6 +200,7 @@ export async function cloturerCoselec(db: Db, actor: Actor, coselecId: string, o
     await tx.update(decisions).set({ effectiveLe: now }).where(eq(decisions.coselecId, c.id));
     const [closed] = await tx.update(coselecs).set({ statut: 'cloture', clotureLe: now, cloturePar: nomActeur(actor), derogation }).where(eq(coselecs.id, c.id)).returning();
     // The structures and préfectures are told by a job, enqueued here: sent once the closing commits.
+    await postesChanged(tx, locked.map((d) => d.structureId));
     if (!opts.silencieux) await enqueue(tx, NOTIFIER_CLOTURE_JOB, { coselecId: c.id }, { key: `coselec-cloture:${c.id}` });
     await recordAudit(tx, actor, {
       action: derogation ? 'programme.coselec_cloture_derogation' : 'programme.coselec_cloture',

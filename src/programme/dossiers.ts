@@ -12,6 +12,7 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import { createStructure, findStructureBySiret } from '../structures/structures.js';
 import { addRole, createUser, findUserByEmail, DuplicateRoleError } from '../comptes/users.js';
 import { dossiers, evenements } from './schema.js';
+import { postesChanged } from './ports.js';
 import { STATUTS, STATUTS_AVIS, type Candidature, type Statut, AVIS_PREFET, type AvisPrefet, STATUTS_CLOS } from './regles.js';
 import type { DossierScope } from './policy.js';
 
@@ -253,6 +254,7 @@ export async function changerStatut(
       statut === 'ABANDON' ? 'La structure renonce : dossier abandonné' : statut === 'ANNULEE' ? 'Dossier annulé' : `Dossier rattaché au dossier n° ${original!.numero} (doublon)`;
     await addEvenement(tx, d.id, actor, 'statut', motif ? `${resume} — ${motif}` : resume, { statut, avant: d.statut, motif });
     if (original) await addEvenement(tx, original.id, actor, 'doublon', `Le dossier n° ${d.numero} (${d.nom}) y a été rattaché comme doublon`, { doublon: d.id });
+    await postesChanged(tx, [d.structureId]);
     await recordAudit(tx, actor, { action: 'programme.statut', objectType: 'dossier', objectId: d.id, summary: `Dossier n° ${d.numero} : ${d.statut} → ${statut}`, before: { statut: d.statut }, after: { statut, motif } });
     return after!;
   });
@@ -352,4 +354,9 @@ export async function attentesMoyennes(db: Db, scope: DossierScope, now = new Da
     .where(and(scopeCondition(scope), inArray(dossiers.statut, ['CREEE', 'EXAMEN_COMPLEMENTAIRE_COSELEC'])))
     .groupBy(dossiers.statut);
   return Object.fromEntries(rows.map((r) => [r.statut, Math.round(r.jours)]));
+}
+
+/** Every validated file's structure, posts in force and last change (the contexts that follow posts reconcile with it). */
+export async function structuresValidees(db: Db): Promise<{ structureId: string; postesValides: number; updatedAt: Date }[]> {
+  return db.select({ structureId: dossiers.structureId, postesValides: dossiers.postesValides, updatedAt: dossiers.updatedAt }).from(dossiers).where(eq(dossiers.statut, 'VALIDATION_COSELEC'));
 }

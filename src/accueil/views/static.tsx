@@ -218,6 +218,21 @@ export function PrivacyPage({ ctx }: { ctx: PageContext }) {
               <td>Durée du dispositif, puis archivage</td>
             </tr>
             <tr>
+              <td>Candidatures de conseillers : identité, coordonnées, commune, situation, disponibilité, distance, motivation, palier Pix</td>
+              <td>Vous mettre en relation avec les structures qui recrutent près de chez vous ; vos coordonnées ne leur sont montrées qu'une fois que l'une d'elles vous présélectionne</td>
+              <td>Durée du dispositif, puis archivage (aucune purge automatique des candidatures retirées pour l'instant)</td>
+            </tr>
+            <tr>
+              <td>CV des candidats (PDF)</td>
+              <td>Permettre aux structures qui vous présélectionnent de le lire</td>
+              <td>6 mois après le dépôt, ou jusqu'à sa suppression depuis « Mon profil »</td>
+            </tr>
+            <tr>
+              <td>Contrats des conseillers : type, dates, salaire brut, ruptures et motifs</td>
+              <td>Vérifier les postes accordés, ouvrir les droits du conseiller, suivre les postes occupés et vacants</td>
+              <td>Durée du dispositif, puis archivage</td>
+            </tr>
+            <tr>
               <td>Compteurs de candidatures et de recherches dans l'annuaire des entreprises : adresse IP et nombre de demandes</td>
               <td>Limiter les envois automatisés du formulaire public</td>
               <td>2 heures au plus</td>

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db.js';
+import { rowsOf, type Db } from '../db.js';
 import { sha256 } from '../crypto.js';
 import { rateLimitCounters } from './schema.js';
 
@@ -88,7 +88,3 @@ export async function purgeRateLimits(db: Db, now = new Date()): Promise<void> {
   await db.delete(rateLimitCounters).where(sql`${rateLimitCounters.expiresAt} <= ${now.toISOString()}`);
 }
 
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
