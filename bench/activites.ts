@@ -21,7 +21,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePort, makeTempDir, removeTempDir, ROOT, round, type BenchOptions, type BenchResult, type Cell } from './lib.js';
+import { freePort, makeTempDir, removeTempDir, ROOT, round, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
 import { wrapPool } from '../src/platform/db.js';
 import { SYSTEM_ACTOR } from '../src/audit/audit.js';
 import { createUser } from '../src/comptes/users.js';
@@ -38,10 +38,6 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : NaN;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function request(agent: http.Agent, port: number, method: string, path: string, token: string, body?: string): Promise<{ status: number; bytes: number; text?: string }> {
   return new Promise((resolve, reject) => {

@@ -243,3 +243,49 @@ export function formatTable(columns: string[], rows: Cell[][]): string {
   const [head, ...body] = cells;
   return [line(head!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+/** The p-th percentile (nearest rank) of ascending values; NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface RequestFigures {
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+  /** Size of the last answer's body. */
+  bytes: number;
+  /** Status of the last answer, and the count of each. */
+  status: number;
+  statuses: Record<number, number>;
+}
+
+/** `requests` GETs of `url`, `concurrency` at a time, after 20 warm-up requests; latencies in ms. */
+export async function measureRequests(url: string, headers: Record<string, string>, opts: { requests: number; concurrency: number }): Promise<RequestFigures> {
+  for (let i = 0; i < 20; i++) await (await fetch(url, { headers })).arrayBuffer();
+  const lat: number[] = [];
+  const statuses: Record<number, number> = {};
+  let next = 0;
+  let bytes = 0;
+  let status = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (next < opts.requests) {
+        next++;
+        const s = performance.now();
+        const res = await fetch(url, { headers });
+        const b = await res.arrayBuffer();
+        lat.push(performance.now() - s);
+        bytes = b.byteLength;
+        status = res.status;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), perSecond: round(opts.requests / (ms / 1000), 0), bytes, status, statuses };
+}

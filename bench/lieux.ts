@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ROOT, makeTempDir, removeTempDir, round, startServer, type BenchOptions, type BenchResult, type Cell } from './lib.js';
+import { ROOT, makeTempDir, removeTempDir, round, startServer, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
 import { buildSnapshot, MoteurLieux, RAYON_OUVERT_KM } from '../src/lieux/recherche.js';
 import { lireFichier, preparer } from '../src/lieux/import.js';
 import { FIELDS, FRAIS_A_CHARGE, MODALITES_ACCES, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, type LieuV1 } from '../src/lieux/standard.js';
@@ -110,9 +110,6 @@ function synthetic(list: CommuneRow[], n: number): LieuV1[] {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Bytes on the wire for GET url with Accept-Encoding: gzip. */
 function gzipBytes(url: string): Promise<{ status: number; bytes: number; encoding: string }> {

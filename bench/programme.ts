@@ -17,7 +17,7 @@
 import { userInfo } from 'node:os';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { round, type BenchOptions, type BenchResult, type Cell } from './lib.js';
+import { round, type BenchOptions, type BenchResult, type Cell, measureRequests } from './lib.js';
 import { wrapPool } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { testConfig } from '../src/platform/testing.js';
@@ -32,35 +32,7 @@ const N = Number(process.env.BENCH_DOSSIERS ?? 10_000);
 const REQUESTS = 400;
 const CONCURRENCY = 8;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
-/** REQUESTS GETs, CONCURRENCY at a time; latencies in ms. */
-async function measure(url: string, headers: Record<string, string>): Promise<{ p50: number; p95: number; p99: number; perSecond: number; bytes: number; status: number }> {
-  for (let i = 0; i < 20; i++) await (await fetch(url, { headers })).arrayBuffer(); // warm-up
-  const lat: number[] = [];
-  let next = 0;
-  let bytes = 0;
-  let status = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next++;
-        const s = performance.now();
-        const res = await fetch(url, { headers });
-        const b = await res.arrayBuffer();
-        lat.push(performance.now() - s);
-        bytes = b.byteLength;
-        status = res.status;
-      }
-    }),
-  );
-  const ms = performance.now() - t0;
-  lat.sort((a, b) => a - b);
-  return { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), perSecond: round(REQUESTS / (ms / 1000), 0), bytes, status };
-}
 
 async function seed(pool: pg.Pool): Promise<void> {
   const codes = departements().map((d) => d.code);
@@ -159,8 +131,8 @@ export async function programme(_opts: BenchOptions): Promise<BenchResult> {
       ['tableau national (ANCT)', '/programme/postes', ta, '/national'],
     ] as const) {
       process.stderr.write(`  ${label}… `);
-      const p = await measure(base + path, { authorization: `Bearer ${token}`, accept: 'text/html' });
-      const b = await measure(bare.url + barePath, {});
+      const p = await measureRequests(base + path, { authorization: `Bearer ${token}`, accept: 'text/html' }, { requests: REQUESTS, concurrency: CONCURRENCY });
+      const b = await measureRequests(bare.url + barePath, {}, { requests: REQUESTS, concurrency: CONCURRENCY });
       if (p.status !== 200) failures.push(`${path} → ${p.status}`);
       data[path] = { platform: p, bare: b };
       rows.push([`${label} — plateforme`, p.p50, p.p95, p.p99, p.perSecond, Math.round(p.bytes / 1024)]);

@@ -29,7 +29,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { ROOT, round, type BenchOptions, type BenchResult, type Cell } from './lib.js';
+import { ROOT, round, type BenchOptions, type BenchResult, type Cell, percentile, measureRequests } from './lib.js';
 import { wrapPool, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { testConfig } from '../src/platform/testing.js';
@@ -241,43 +241,12 @@ const SQL_STRUCTURE = `select c.id, floor(x.km * 1000 + 0.5)::int as m ${PAIRS_F
 // ---------------------------------------------------------------------------------------------
 // Measures
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function stats(ms: number[]): { p50: number; p95: number; max: number; n: number } {
   const s = [...ms].sort((a, b) => a - b);
   return { p50: round(percentile(s, 50), 1), p95: round(percentile(s, 95), 1), max: round(s[s.length - 1] ?? NaN, 1), n: s.length };
 }
 
-/** REQUESTS GETs, CONCURRENCY at a time; latencies in ms (as bench/programme.ts). */
-async function measure(url: string, headers: Record<string, string>): Promise<{ p50: number; p95: number; p99: number; perSecond: number; bytes: number; status: number; statuses: Record<number, number> }> {
-  for (let i = 0; i < 20; i++) await (await fetch(url, { headers })).arrayBuffer(); // warm-up
-  const lat: number[] = [];
-  const statuses: Record<number, number> = {};
-  let next = 0;
-  let bytes = 0;
-  let status = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next++;
-        const s = performance.now();
-        const res = await fetch(url, { headers });
-        const b = await res.arrayBuffer();
-        lat.push(performance.now() - s);
-        bytes = b.byteLength;
-        status = res.status;
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      }
-    }),
-  );
-  const ms = performance.now() - t0;
-  lat.sort((a, b) => a - b);
-  return { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), perSecond: round(REQUESTS / (ms / 1000), 0), bytes, status, statuses };
-}
 
 async function bareServer(pool: pg.Pool) {
   const app = Fastify();
@@ -527,8 +496,8 @@ export async function recrutement(_opts: BenchOptions): Promise<BenchResult> {
     const label = `page des candidats (${top.n} paires, commune ${top.commune_insee})`;
     process.stderr.write(`  ${label}… `);
     const path = `/recrutement?structure=${top.structure_id}`;
-    const p = await measure(base + path, { authorization: `Bearer ${token}`, accept: 'text/html' });
-    const b = await measure(`${bare.url}/candidats?structure=${top.structure_id}`, {});
+    const p = await measureRequests(base + path, { authorization: `Bearer ${token}`, accept: 'text/html' }, { requests: REQUESTS, concurrency: CONCURRENCY });
+    const b = await measureRequests(`${bare.url}/candidats?structure=${top.structure_id}`, {}, { requests: REQUESTS, concurrency: CONCURRENCY });
     if (p.status !== 200 || Object.keys(p.statuses).some((s) => s !== '200')) failures.push(`GET ${path} → ${JSON.stringify(p.statuses)}`);
     if (b.status !== 200) failures.push(`serveur nu → ${JSON.stringify(b.statuses)}`);
     const html = await (await fetch(base + path, { headers: { authorization: `Bearer ${token}`, accept: 'text/html' } })).text();

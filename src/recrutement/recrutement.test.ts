@@ -12,6 +12,7 @@ import { parisCalendarDate } from '../platform/paris.js';
 import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { createApiToken } from '../comptes/tokens.js';
 import { createUser, findUserByEmail, listGrants } from '../comptes/users.js';
+import { hashPassword } from '../comptes/passwords.js';
 import { findStructureBySiret } from '../structures/structures.js';
 import { setCommuneCentres } from '../territoires/territoires.js';
 import { DEMO_STRUCTURES, demoSiret } from '../demo/seed.js';
@@ -255,6 +256,34 @@ describe('the conseiller after validation', () => {
     const [m] = await t.database.db.select().from(misesEnRelation).where(eq(misesEnRelation.structureId, metzId)).limit(1);
     expect((await api('POST', `/api/v1/mises-en-relation/${m!.id}/statut`, tok, { statut: 'interessee' })).statusCode).toBe(404);
     expect((await api('GET', `/api/v1/structures/${metzId}/candidats`, tok)).statusCode).toBe(404);
+  });
+});
+
+describe('conseillers’ records', () => {
+  it('lists and exports by scope: ANCT all, the Moselle préfecture its département, a structure its own', async () => {
+    const a = new TestClient(t.app);
+    await a.login('admin@demo.test');
+    const csv = await a.get('/conseillers/export.csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFNom;Prénom;Statut;Structure;Département;Contrat;Début;Fin;Salaire brut mensuel');
+    expect(csv.body).toContain('Conseillère;Camille;Recruté;Ville de Metz;Moselle (57);CDI;01/06/2021');
+    const xlsx = await a.get('/conseillers/export.xlsx');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const camille = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
+    expect((await a.get(`/conseillers/${camille}`)).body).toContain('Ville de Metz');
+    const p = new TestClient(t.app);
+    await p.login('prefecture57@demo.test');
+    expect((await p.get('/conseillers')).body).toContain('Camille');
+    expect((await p.get(`/conseillers/${camille}`)).statusCode).toBe(200);
+    const thionville = (await findStructureBySiret(t.database.db, demoSiret(DEMO_STRUCTURES.findIndex((x) => x.key === 'thionville'))))!.id;
+    await createUser(t.database.db, SYSTEM_ACTOR, { email: 'gestion.thionville@test.example', firstName: 'G', lastName: 'T', passwordHash: await hashPassword('un mot de passe assez long'), roles: [{ role: 'structure', departement: null, structureId: thionville }] });
+    const s = new TestClient(t.app);
+    await s.login('gestion.thionville@test.example', 'un mot de passe assez long');
+    expect((await s.get('/conseillers')).body).not.toContain('Camille');
+    expect((await s.get('/conseillers/export.csv')).body).not.toContain('Camille');
+    expect((await s.get(`/conseillers/${camille}`)).statusCode).toBe(404);
   });
 });
 

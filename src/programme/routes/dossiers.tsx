@@ -1,11 +1,9 @@
 /** The work list of files and its exports (CSV, XLSX), within the caller's scope. */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps.js';
 import { parisCalendarDate } from '../../platform/paris.js';
 import { formatDateTime } from '../../platform/views/components.js';
-import { csvCell } from '../../activites/export.js';
-import { xlsxFromRows } from '../../activites/xlsx.js';
+import { sendTable } from '../../platform/exports.js';
 import { departement as departementOf, departements as allDepartements } from '../../territoires/territoires.js';
 import { STRUCTURE_TYPES } from '../../structures/structures.js';
 import { AVIS_PREFET, isStatut } from '../regles.js';
@@ -93,17 +91,7 @@ export function registerDossiersRoutes(app: FastifyInstance, deps: AppDeps): voi
         yield EXPORT_HEADER;
         for await (const d of rows) yield exportCells(d);
       }
-      const name = `candidatures-structures-${parisCalendarDate()}.${format}`;
-      reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
-      if (format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxFromRows('Candidatures', cells()));
-      async function* lines(): AsyncGenerator<string> {
-        let first = true;
-        for await (const c of cells()) {
-          yield (first ? '\uFEFF' : '') + c.map(csvCell).join(';') + '\r\n';
-          first = false;
-        }
-      }
-      return reply.type('text/csv; charset=utf-8').send(Readable.from(lines(), { objectMode: false }));
+      return sendTable(reply, { format, filename: `candidatures-structures-${parisCalendarDate()}`, sheet: 'Candidatures', rows: cells() });
     });
   }
 }

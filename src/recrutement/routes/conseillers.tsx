@@ -1,13 +1,11 @@
 /** Conseillers' records (ANCT nationally, a préfecture its département, a structure its own) and their exports. */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../platform/access.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { notFound } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { parisCalendarDate } from '../../platform/paris.js';
-import { csvCell } from '../../activites/export.js';
-import { xlsxFromRows } from '../../activites/xlsx.js';
+import { sendTable } from '../../platform/exports.js';
 import { departement as departementOf } from '../../territoires/territoires.js';
 import { conseillers, dossierConseiller, type LigneConseiller } from '../lecture.js';
 import { conseillerScope } from '../policy.js';
@@ -53,16 +51,7 @@ export function registerConseillersRoutes(app: FastifyInstance, deps: AppDeps): 
           if (page.length < 1000) return;
         }
       }
-      reply.header('content-disposition', `attachment; filename="conseillers-${parisCalendarDate()}.${format}"`).header('cache-control', 'no-store');
-      if (format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxFromRows('Conseillers', rows()));
-      async function* lines(): AsyncGenerator<string> {
-        let first = true;
-        for await (const c of rows()) {
-          yield (first ? '\uFEFF' : '') + c.map(csvCell).join(';') + '\r\n';
-          first = false;
-        }
-      }
-      return reply.type('text/csv; charset=utf-8').send(Readable.from(lines(), { objectMode: false }));
+      return sendTable(reply, { format, filename: `conseillers-${parisCalendarDate()}`, sheet: 'Conseillers', rows: rows() });
     });
   }
 

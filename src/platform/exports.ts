@@ -1,0 +1,23 @@
+/**
+ * A table sent as a download, streamed row by row: CSV (UTF-8 with BOM, `;`, formula-safe cells, for
+ * spreadsheet software set to French) or XLSX. Rows come from an async iterable, so memory stays flat.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { csvCell } from '../activites/export.js';
+import { xlsxFromRows } from '../activites/xlsx.js';
+
+export type TableFormat = 'csv' | 'xlsx';
+
+export function sendTable(reply: FastifyReply, t: { format: TableFormat; filename: string; sheet: string; rows: AsyncIterable<(string | number)[]> }): FastifyReply {
+  reply.header('content-disposition', `attachment; filename="${t.filename}.${t.format}"`).header('cache-control', 'no-store');
+  if (t.format === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxFromRows(t.sheet, t.rows));
+  async function* lines(): AsyncGenerator<string> {
+    let first = true;
+    for await (const c of t.rows) {
+      yield (first ? '\uFEFF' : '') + c.map(csvCell).join(';') + '\r\n';
+      first = false;
+    }
+  }
+  return reply.type('text/csv; charset=utf-8').send(Readable.from(lines(), { objectMode: false }));
+}
