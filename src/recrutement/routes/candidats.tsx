@@ -38,7 +38,7 @@ import { CandidatureConseillerEnvoyeePage, CandidatureConseillerPage, ProfilCand
 
 /** Per client address: a person applies once; a few retries after mistakes are plenty. */
 export const CANDIDATURE_CONSEILLER_LIMIT_PER_IP = { limit: 20, windowSeconds: 3600 };
-const rateRule = (request: FastifyRequest): RateRule => ({ key: `candidature-conseiller:ip:${clientIp(request)}`, ...CANDIDATURE_CONSEILLER_LIMIT_PER_IP });
+export const rateRule = (request: FastifyRequest): RateRule => ({ key: `candidature-conseiller:ip:${clientIp(request)}`, ...CANDIDATURE_CONSEILLER_LIMIT_PER_IP });
 
 const FIELDS = ['prenom', 'nom', 'email', 'telephone', 'commune', 'diplome', 'date_disponibilite', 'distance_max_km', 'motivation', 'pix_palier'] as const;
 
@@ -285,51 +285,6 @@ export function registerCandidatsRoutes(app: FastifyInstance, deps: AppDeps, r: 
       return reply.flash(done ? 'Votre CV est supprimé.' : "Vous n'aviez pas de CV déposé.", done ? 'succes' : 'info').redirect('/candidature/profil', 303);
     });
   });
-
-  // ——— The API ———
-
-  app.post('/api/v1/candidatures-conseillers', { config: { access: 'public', publicJson: true } }, async (request, reply) => {
-    const refused = await enforceRateLimit(request, reply, db, [rateRule(request)]);
-    if (refused) return refused;
-    const b = request.body && typeof request.body === 'object' && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
-    const text = (x: unknown) => (typeof x === 'string' ? x : '');
-    const v = validateCandidat(
-      {
-        prenom: text(b.prenom),
-        nom: text(b.nom),
-        email: text(b.email),
-        telephone: text(b.telephone),
-        commune_insee: text(b.commune_insee),
-        // An array of strings, nothing else.
-        situations: Array.isArray(b.situations) ? b.situations : [null],
-        diplome: b.diplome === null ? undefined : text(b.diplome),
-        date_disponibilite: text(b.date_disponibilite),
-        distance_max_km: typeof b.distance_max_km === 'number' ? b.distance_max_km : NaN,
-        motivation: text(b.motivation),
-        pix_palier: b.pix_palier === undefined || b.pix_palier === null ? undefined : typeof b.pix_palier === 'number' ? b.pix_palier : NaN,
-      },
-      parisCalendarDate(),
-      (insee) => commune(insee) !== undefined,
-    );
-    if (!v.ok) {
-      const params = Object.entries(v.errors).map(([name, reason]) => ({ name, reason }));
-      return reply.problem(400, 'Candidature invalide', params.map((p) => p.reason).join(' '), { invalid_params: params });
-    }
-    try {
-      const c = await creerCandidat(db, actorOf(request), r.appariement, v.value, options());
-      return reply.code(201).send({ id: c.id });
-    } catch (e) {
-      if (e instanceof CandidatExistantError) {
-        return reply.problem(409, 'Candidature existante', 'Une candidature ou un compte existe déjà avec cette adresse électronique : la personne se connecte pour retrouver sa candidature.', {
-          invalid_params: [{ name: 'email', reason: 'Une candidature ou un compte existe déjà avec cette adresse électronique.' }],
-        });
-      }
-      if (e instanceof CandidatError) return reply.problem(e.status, 'Candidature invalide', e.message, { invalid_params: [{ name: e.field, reason: e.message }] });
-      throw e;
-    }
-  });
-
-  registerCandidatsOpenApi();
 }
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
