@@ -10,9 +10,8 @@
  * Database: a dedicated one, created and dropped here, on the server of BENCH_DATABASE_URL
  * (default postgres://127.0.0.1:5432/postgres). BENCH_JOBS sets the number of jobs (default 20,000).
  */
-import { userInfo } from 'node:os';
 import pg from 'pg';
-import { round, type BenchOptions, type BenchResult, type Cell } from './lib.js';
+import { round, type BenchOptions, type BenchResult, type Cell, benchDatabase } from './lib.js';
 import { wrapPool, type Database } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { createJobWorker, JobRegistry } from '../src/platform/jobs/jobs.js';
@@ -59,14 +58,8 @@ async function bare(pools: pg.Pool[]): Promise<{ perSecond: number; ms: number }
 
 export async function jobs(_opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
-  const admin0 = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
-  if (!admin0.username) admin0.username = process.env.PGUSER || userInfo().username;
-  const dbName = `cn_bench_jobs_${process.pid}`;
-  const admin = new pg.Client({ connectionString: admin0.toString() });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(admin0.toString());
-  url.pathname = `/${dbName}`;
+  const benchDb = await benchDatabase('jobs');
+  const url = benchDb.url;
   const pools = [new pg.Pool({ connectionString: url.toString(), max: 10 }), new pg.Pool({ connectionString: url.toString(), max: 10 })];
   const databases = pools.map((p) => wrapPool(p));
   const rows: Cell[][] = [];
@@ -86,8 +79,7 @@ export async function jobs(_opts: BenchOptions): Promise<BenchResult> {
     failures.push(e instanceof Error ? e.message : String(e));
   } finally {
     await Promise.all(pools.map((p) => p.end()));
-    await admin.query(`drop database if exists ${dbName}`);
-    await admin.end();
+    await benchDb.drop();
   }
   return { table: { columns: ['mesure', 'tâches/s', 'durée ms', 'réparties'], rows }, data, failures };
 }

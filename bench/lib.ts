@@ -8,8 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -288,4 +289,27 @@ export async function measureRequests(url: string, headers: Record<string, strin
   const ms = performance.now() - t0;
   lat.sort((a, b) => a - b);
   return { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), perSecond: round(opts.requests / (ms / 1000), 0), bytes, status, statuses };
+}
+
+/**
+ * A dedicated PostgreSQL database for one benchmark, on the server of BENCH_DATABASE_URL (default
+ * postgres://127.0.0.1:5432/postgres, as the current user): created here, dropped by `drop()`.
+ */
+export async function benchDatabase(label: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const server = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
+  if (!server.username) server.username = process.env.PGUSER || userInfo().username;
+  const name = `cn_bench_${label}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(server.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    },
+  };
 }

@@ -14,10 +14,9 @@
  * Database: a dedicated one, created and dropped here, on the server of BENCH_DATABASE_URL
  * (default postgres://127.0.0.1:5432/postgres). BENCH_DOSSIERS sets the number of files (default 10,000).
  */
-import { userInfo } from 'node:os';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { round, type BenchOptions, type BenchResult, type Cell, measureRequests } from './lib.js';
+import { round, type BenchOptions, type BenchResult, type Cell, measureRequests, benchDatabase } from './lib.js';
 import { wrapPool } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { testConfig } from '../src/platform/testing.js';
@@ -96,14 +95,8 @@ async function prepareCommittee(pool: pg.Pool, coselecId: string, n: number): Pr
 
 export async function programme(_opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
-  const admin0 = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
-  if (!admin0.username) admin0.username = process.env.PGUSER || userInfo().username;
-  const dbName = `cn_bench_programme_${process.pid}`;
-  const admin = new pg.Client({ connectionString: admin0.toString() });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(admin0.toString());
-  url.pathname = `/${dbName}`;
+  const benchDb = await benchDatabase('programme');
+  const url = benchDb.url;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   const barePool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   const database = wrapPool(pool);
@@ -177,8 +170,7 @@ export async function programme(_opts: BenchOptions): Promise<BenchResult> {
     await bare?.app.close();
     await barePool.end();
     await pool.end();
-    await admin.query(`drop database if exists ${dbName}`);
-    await admin.end();
+    await benchDb.drop();
   }
   return { table: { columns: ['mesure', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'Ko'], rows }, data, failures };
 }

@@ -25,11 +25,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { ROOT, round, type BenchOptions, type BenchResult, type Cell, percentile, measureRequests } from './lib.js';
+import { ROOT, round, type BenchOptions, type BenchResult, type Cell, percentile, measureRequests, benchDatabase } from './lib.js';
 import { wrapPool, type Db } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
 import { testConfig } from '../src/platform/testing.js';
@@ -293,14 +292,8 @@ const toMap = (rows: { id: string; m: number }[]) => new Map(rows.map((r) => [r.
 
 export async function recrutement(_opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
-  const admin0 = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
-  if (!admin0.username) admin0.username = process.env.PGUSER || userInfo().username;
-  const dbName = `cn_bench_recrutement_${process.pid}`;
-  const admin = new pg.Client({ connectionString: admin0.toString() });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(admin0.toString());
-  url.pathname = `/${dbName}`;
+  const benchDb = await benchDatabase('recrutement');
+  const url = benchDb.url;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   const barePool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   const database = wrapPool(pool);
@@ -539,8 +532,7 @@ export async function recrutement(_opts: BenchOptions): Promise<BenchResult> {
     await bare?.app.close();
     await barePool.end();
     await pool.end();
-    await admin.query(`drop database if exists ${dbName}`);
-    await admin.end();
+    await benchDb.drop();
   }
   return { table: { columns: ['mesure', 'n', 'p50 ms', 'p95 ms', 'total s', 'par s', 'paires', 'Ko'], rows }, data, failures };
 }

@@ -10,7 +10,8 @@ import { GENRES, LIEU_TYPES, STATUTS, THEMATIQUES, TRANCHES_AGE, TYPES, label } 
 import type { ActiviteFilter, ActiviteRow } from './activites.js';
 import type { Participants } from './validation.js';
 import { formatDate } from './dates.js';
-import { xlsxFromRows } from './xlsx.js';
+import { xlsxFromRows } from '../platform/xlsx.js';
+import { csvCell } from '../platform/exports.js';
 
 const BREAKDOWNS: { key: keyof Pick<Participants, 'genres' | 'tranches_age' | 'statuts'>; prefix: string; codes: readonly string[] }[] = [
   { key: 'genres', prefix: 'genre', codes: GENRES.values },
@@ -93,15 +94,6 @@ export function headerLines(title: string, f: ActiviteFilter, now: Date, lieuNom
   if (f.beneficiaire) parts.push(`bénéficiaire : ${f.beneficiaire}`);
   const exported = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(now);
   return [[title], [`Exporté le ${exported}`], [`Filtres : ${parts.length ? parts.join(' ; ') : 'aucun (toutes les activités)'}`], []];
-}
-
-/** Leading characters a spreadsheet may read as a formula (CSV injection): = + - @, tab, carriage return. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(v: string | number): string {
-  const s = String(v);
-  const formula = FORMULA_START.test(s);
-  return /[";\n\r]/.test(s) || formula ? `"${(formula ? "'" : '') + s.replace(/"/g, '""')}"` : s;
 }
 
 function csvLine(cells: (string | number)[]): string {

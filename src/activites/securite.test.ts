@@ -14,7 +14,7 @@ import { createApiToken } from '../comptes/tokens.js';
 import { findUserByEmail } from '../comptes/users.js';
 import { changedFields, decodeCursor, encodeCursor, getOwnActivite } from './activites.js';
 import { getOwnBeneficiaire } from './beneficiaires.js';
-import { csvCell } from './export.js';
+import { csvCell } from '../platform/exports.js';
 import { parisDate } from './dates.js';
 import type { ActivitePayload } from './validation.js';
 

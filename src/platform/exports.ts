@@ -4,8 +4,16 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { csvCell } from '../activites/export.js';
-import { xlsxFromRows } from '../activites/xlsx.js';
+import { xlsxFromRows } from './xlsx.js';
+
+/** Leading characters a spreadsheet may read as a formula (CSV injection): = + - @, tab, carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(v: string | number): string {
+  const s = String(v);
+  const formula = FORMULA_START.test(s);
+  return /[";\n\r]/.test(s) || formula ? `"${(formula ? "'" : '') + s.replace(/"/g, '""')}"` : s;
+}
 
 export type TableFormat = 'csv' | 'xlsx';
 

@@ -376,9 +376,9 @@ export async function purgerCvs(db: Db, storage: FileStorage, now: Date): Promis
       .from(candidats)
       .where(and(isNotNull(candidats.cvFichierId), lte(candidats.cvDeposeLe, limite)))
       .limit(200);
-    const todo = due.filter((d) => !vus.has(d.id));
-    if (todo.length === 0) return n;
-    for (const { id } of todo) {
+    const aPurger = due.filter((d) => !vus.has(d.id));
+    if (aPurger.length === 0) return n;
+    for (const { id } of aPurger) {
       vus.add(id);
       const done = await retirerCv(db, storage, SYSTEM_ACTOR, id, {
         action: 'recrutement.cv_purge',

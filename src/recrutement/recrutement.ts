@@ -76,9 +76,9 @@ export async function synchroniserStructures(db: Db, appariement: Appariement, t
   const valides = await structuresValidees(db);
   const projetees = new Map((await db.select({ id: structuresRecrutement.structureId, postes: structuresRecrutement.postes }).from(structuresRecrutement)).map((r) => [r.id, r.postes]));
   const wanted = new Map(valides.map((v) => [v.structureId, v.postesValides]));
-  const todo = [...valides.filter((v) => projetees.get(v.structureId) !== v.postesValides).map((v) => v.structureId), ...[...projetees].filter(([id, postes]) => !wanted.has(id) && postes > 0).map(([id]) => id)];
-  for (const id of todo) await synchroniserStructure(db, appariement, id, today);
-  return todo.length;
+  const aSynchroniser = [...valides.filter((v) => projetees.get(v.structureId) !== v.postesValides).map((v) => v.structureId), ...[...projetees].filter(([id, postes]) => !wanted.has(id) && postes > 0).map(([id]) => id)];
+  for (const id of aSynchroniser) await synchroniserStructure(db, appariement, id, today);
+  return aSynchroniser.length;
 }
 
 /** The programme's listener: a job per structure whose posts changed, committed with the change. */
@@ -354,7 +354,9 @@ export async function renouveler(db: Db, actor: Actor, notifier: Notifier, merId
       .values({ miseEnRelationId: m.id, candidatId: m.candidatId, userId: c.userId, structureId: m.structureId, type: nouveau.type, dateDebut: nouveau.dateDebut, dateFin: nouveau.dateFin, salaireCentimes: nouveau.salaireCentimes, coordinateur: nouveau.coordinateur, renouvelle: c.id })
       .returning();
     await setStatut(tx, m.id, 'renouvellement_initiee');
-    await notifier.notify(tx, { role: 'admin' }, 'recrutement.contrat_a_valider', { structure: 'renouvellement', candidat: '', merId: m.id });
+    const [cand] = await tx.select({ prenom: candidats.prenom, nom: candidats.nom }).from(candidats).where(eq(candidats.id, m.candidatId));
+    const [s] = await tx.select({ nom: structuresRecrutement.nom }).from(structuresRecrutement).where(eq(structuresRecrutement.structureId, m.structureId));
+    await notifier.notify(tx, { role: 'admin' }, 'recrutement.contrat_a_valider', { structure: s?.nom ?? '', candidat: cand ? `${cand.prenom} ${cand.nom} (renouvellement)` : 'renouvellement', merId: m.id });
     await recordAudit(tx, actor, { action: 'recrutement.renouvellement', objectType: 'mise_en_relation', objectId: m.id, summary: `Renouvellement saisi : ${TYPES_CONTRAT[nouveau.type]} à partir du ${nouveau.dateDebut}` });
     return row!;
   });

@@ -281,3 +281,19 @@ export function distanceKm(a: LatLng, b: LatLng): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/** A commune typed by a person: its INSEE code, or a name that designates one commune. */
+export function resoudreCommune(text: string, codePostal = ''): { insee: string } | { error: string } {
+  const t = text.trim();
+  if (!t) return { error: 'Saisissez la commune de la structure.' };
+  const byCode = commune(t.toUpperCase());
+  if (byCode) return { insee: byCode.insee };
+  const found = searchCommunes(t, 20);
+  const name = normaliseName(t.replace(/\s*\(\d[\dAB]?\d*\)\s*$/, ''));
+  let exact = found.filter((c) => normaliseName(c.nom) === name);
+  if (codePostal && exact.length > 1) exact = exact.filter((c) => c.codesPostaux.includes(codePostal));
+  if (exact.length === 1) return { insee: exact[0]!.insee };
+  const list = (exact.length ? exact : found).slice(0, 5);
+  if (list.length === 0) return { error: `Aucune commune ne s'appelle « ${t.slice(0, 60)} » : vérifiez l'orthographe ou saisissez son code INSEE.` };
+  return { error: `Précisez la commune : ${list.map((c) => `${c.nom} (${c.departement}, code INSEE ${c.insee})`).join(', ')}.` };
+}

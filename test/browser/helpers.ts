@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createTestApp, type TestContext } from '../../src/platform/testing.js';
 
@@ -153,4 +153,41 @@ export async function loginWithKeyboard(page: Page, email: string, password = DE
   if ((await focusedId()) !== 'champ-password') throw new Error('Tab après l’adresse ne mène pas au mot de passe');
   await page.keyboard.type(password);
   await Promise.all([page.waitForURL((u) => u.pathname !== '/connexion'), page.keyboard.press('Enter')]);
+}
+
+// ——— Walking a path page by page (the programme and recruitment tests) ———
+
+/** axe on the page as it is now; soft, so that every page of the way is reported in one run. */
+export async function audit(page: Page, what: string): Promise<void> {
+  await page.waitForLoadState('load');
+  expect.soft(await checkA11y(page), `axe : ${what}`).toEqual([]);
+}
+
+/** Opens `path`, checks its HTTP status, then audits it. */
+export async function visit(page: Page, path: string, what = path, status = 200): Promise<void> {
+  const res = await page.goto(path);
+  expect(res?.status(), `statut HTTP de ${path}`).toBe(status);
+  await audit(page, what);
+}
+
+/** A fresh signed-out page with generous timeouts (the test machine may be loaded). */
+export async function slowPage(env: { page(): Promise<Page> }): Promise<Page> {
+  const page = await env.page();
+  page.setDefaultTimeout(60_000);
+  page.setDefaultNavigationTimeout(60_000);
+  return page;
+}
+
+/**
+ * Clicks a submit button (optionally inside `scope`, optionally matching its name exactly) and waits
+ * for the page that follows to load: the POST's own answer (an error, 4xx) or the page it redirects
+ * to (303). Returns the POST's status.
+ */
+export async function submitForm(page: Page, button: string | RegExp, opts: { scope?: Pick<Page, 'getByRole'>; exact?: boolean } = {}): Promise<number> {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+    page.waitForEvent('load'),
+    (opts.scope ?? page).getByRole('button', { name: button, ...(opts.exact ? { exact: true } : {}) }).click(),
+  ]);
+  return res.status();
 }

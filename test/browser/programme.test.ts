@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { createJobWorker } from '../../src/platform/jobs/jobs.js';
 import { parisCalendarDate } from '../../src/platform/paris.js';
 import { withLuhnKey } from '../../src/structures/siret.js';
-import { browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
+import { audit, browserApp, chromiumMissing, loginWithForm, slowPage, submitForm, visit } from './helpers.js';
 
 const SIRET = withLuhnKey('99700000000' + '42'); // valid Luhn key, far from the demo's SIRETs
 const NOM = 'Tiers-lieu numérique de Yutz';
@@ -30,39 +30,8 @@ const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
 describe.skipIf(chromiumMissing)('programme : de la candidature d’une structure à ses postes validés, dans Chromium', () => {
   const env = browserApp();
 
-  /** axe on the page as it is now; soft, so that every page of the way is reported in one run. */
-  async function audit(page: Page, what: string): Promise<void> {
-    await page.waitForLoadState('load');
-    expect.soft(await checkA11y(page), `axe : ${what}`).toEqual([]);
-  }
-
-  /** Opens `path`, checks its HTTP status, then audits it. */
-  async function visit(page: Page, path: string, what = path, status = 200): Promise<void> {
-    const res = await page.goto(path);
-    expect(res?.status(), `statut HTTP de ${path}`).toBe(status);
-    await audit(page, what);
-  }
-
-  /** A fresh signed-out page with generous timeouts (the test machine may be loaded). */
-  async function newPage(): Promise<Page> {
-    const page = await env.page();
-    page.setDefaultTimeout(60_000);
-    page.setDefaultNavigationTimeout(60_000);
-    return page;
-  }
-
-  /**
-   * Clicks a submit button and waits for the page that follows to load: the POST's own answer (an
-   * error, 4xx) or the page it redirects to (303). Returns the POST's status.
-   */
-  async function submit(page: Page, button: string | RegExp): Promise<number> {
-    const [res] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-      page.waitForEvent('load'),
-      page.getByRole('button', { name: button }).click(),
-    ]);
-    return res.status();
-  }
+  const newPage = () => slowPage(env);
+  const submit = (page: Page, button: string | RegExp) => submitForm(page, button);
 
   /** The figures of a territory's row on /programme/postes (the page must be open). */
   async function postesRow(page: Page, libelle: string): Promise<{ enveloppe: number; valides: number }> {

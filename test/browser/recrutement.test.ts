@@ -15,7 +15,7 @@ import { hashPassword } from '../../src/comptes/passwords.js';
 import { createUser } from '../../src/comptes/users.js';
 import { createJobWorker } from '../../src/platform/jobs/jobs.js';
 import { parisCalendarDate } from '../../src/platform/paris.js';
-import { browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
+import { audit, browserApp, chromiumMissing, loginWithForm, slowPage, submitForm, visit } from './helpers.js';
 
 const CANDIDAT = { prenom: 'Inès', nom: 'Laurent', email: 'ines.laurent@exemple-candidat.test', telephone: '06 12 34 56 78' };
 const CANDIDAT_PASSWORD = 'Une phrase de passe solide pour recruter';
@@ -36,39 +36,8 @@ const plain = (s: string | null) => (s ?? '').replace(/\s+/g, ' ');
 describe.skipIf(chromiumMissing)('recrutement : de la candidature d’un conseiller à sa première activité, dans Chromium', () => {
   const env = browserApp();
 
-  /** axe on the page as it is now; soft, so that every page of the way is reported in one run. */
-  async function audit(page: Page, what: string): Promise<void> {
-    await page.waitForLoadState('load');
-    expect.soft(await checkA11y(page), `axe : ${what}`).toEqual([]);
-  }
-
-  /** Opens `path`, checks its HTTP status, then audits it. */
-  async function visit(page: Page, path: string, what = path, status = 200): Promise<void> {
-    const res = await page.goto(path);
-    expect(res?.status(), `statut HTTP de ${path}`).toBe(status);
-    await audit(page, what);
-  }
-
-  /** A fresh signed-out page with generous timeouts (the test machine may be loaded). */
-  async function newPage(): Promise<Page> {
-    const page = await env.page();
-    page.setDefaultTimeout(60_000);
-    page.setDefaultNavigationTimeout(60_000);
-    return page;
-  }
-
-  /**
-   * Clicks a submit button (optionally inside `scope`) and waits for the page that follows to load:
-   * the POST's own answer (an error, 4xx) or the page it redirects to (303). Returns the POST's status.
-   */
-  async function submit(page: Page, button: string | RegExp, scope: Pick<Page, 'getByRole'> = page): Promise<number> {
-    const [res] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-      page.waitForEvent('load'),
-      scope.getByRole('button', { name: button, exact: typeof button === 'string' }).click(),
-    ]);
-    return res.status();
-  }
+  const newPage = () => slowPage(env);
+  const submit = (page: Page, button: string | RegExp, scope: Pick<Page, 'getByRole'> = page) => submitForm(page, button, { scope, exact: typeof button === 'string' });
 
   /** Every link of the error summary leads to a field of the page. */
   async function summaryLinksResolve(page: Page, what: string): Promise<void> {

@@ -11,7 +11,7 @@ import { validateCandidature, type CandidatureInput } from '../regles.js';
 import { deposerCandidature, DossierExistantError } from '../dossiers.js';
 import { AnnuaireIndisponible, type AnnuaireEntreprises } from '../entreprises.js';
 import { CandidatureEnvoyeePage, CandidaturePage } from '../views/candidature.js';
-import { resoudreCommune } from './shared.js';
+import { resoudreCommune } from '../../territoires/territoires.js';
 
 /** Per client address: a structure applies once; a few retries after mistakes are plenty. */
 export const CANDIDATURE_LIMIT_PER_IP = { limit: 20, windowSeconds: 3600 };

@@ -10,7 +10,8 @@ import { AVIS_PREFET, isStatut } from '../regles.js';
 import { countDossiers, eachDossier, listDossiers, type Dossier, type DossierFilter } from '../dossiers.js';
 import { dossierScope } from '../policy.js';
 import { DossiersPage, communeLabel, formatDate, statutLabel, typeLabel } from '../views/dossiers.js';
-import { q, resoudreCommune } from './shared.js';
+import { q } from './shared.js';
+import { resoudreCommune } from '../../territoires/territoires.js';
 
 const PAGE_SIZE = 50;
 

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Action } from '../../platform/access.js';
 import type { Db } from '../../platform/db.js';
 import { forbidden, notFound } from '../../platform/http.js';
-import { commune, normaliseName, searchCommunes } from '../../territoires/territoires.js';
 import { getDossierOfStructure, type Dossier } from '../dossiers.js';
 
 export const resourceOf = (d: Dossier) => ({ kind: 'dossier' as const, structureId: d.structureId, departement: d.departement, statut: d.statut });
@@ -22,22 +21,6 @@ export async function loadDossier(db: Db, request: FastifyRequest, reply: Fastif
     return undefined;
   }
   return d;
-}
-
-/** A commune typed by a person: its INSEE code, or a name that designates one commune. */
-export function resoudreCommune(text: string, codePostal = ''): { insee: string } | { error: string } {
-  const t = text.trim();
-  if (!t) return { error: 'Saisissez la commune de la structure.' };
-  const byCode = commune(t.toUpperCase());
-  if (byCode) return { insee: byCode.insee };
-  const found = searchCommunes(t, 20);
-  const name = normaliseName(t.replace(/\s*\(\d[\dAB]?\d*\)\s*$/, ''));
-  let exact = found.filter((c) => normaliseName(c.nom) === name);
-  if (codePostal && exact.length > 1) exact = exact.filter((c) => c.codesPostaux.includes(codePostal));
-  if (exact.length === 1) return { insee: exact[0]!.insee };
-  const list = (exact.length ? exact : found).slice(0, 5);
-  if (list.length === 0) return { error: `Aucune commune ne s'appelle « ${t.slice(0, 60)} » : vérifiez l'orthographe ou saisissez son code INSEE.` };
-  return { error: `Précisez la commune : ${list.map((c) => `${c.nom} (${c.departement}, code INSEE ${c.insee})`).join(', ')}.` };
 }
 
 /** A bounded, trimmed query-string value. */

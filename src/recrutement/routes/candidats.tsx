@@ -14,7 +14,7 @@ import { honeypotFilled } from '../../platform/rate-limit/honeypot.js';
 import { enableUploads, readUpload, sendFile } from '../../platform/uploads/index.js';
 import type { FieldErrors, FormValues } from '../../platform/views/components.js';
 import { commune, normaliseName } from '../../territoires/territoires.js';
-import { resoudreCommune } from '../../programme/routes/shared.js';
+import { resoudreCommune } from '../../territoires/territoires.js';
 import type { RecrutementContext } from '../context.js';
 import { DISTANCES_KM, LIMITES, SITUATIONS, validateCandidat, type CandidatInput, type CandidatValide } from '../regles.js';
 import {
