@@ -11,7 +11,8 @@ import { CountTable, Dashboard, StructureTable } from './views/dashboards.js';
 import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 import { dossiersOfStructures, PipelineBlock, pipelineFigures, StructureFileBlock } from '../programme/views/dashboard.js';
-import { CandidatBlock, candidatFigures, StructureRecrutementBlock, structuresFigures } from '../recrutement/views/dashboard.js';
+import { CandidatBlock, StructureRecrutementBlock } from '../recrutement/views/dashboard.js';
+import { candidatFigures, structuresFigures } from '../recrutement/lecture.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {
   return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);

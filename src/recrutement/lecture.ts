@@ -168,3 +168,32 @@ export async function dossierConseiller(db: Db, userId: string): Promise<{ candi
   const n = (await userNames(db, [userId])).get(userId);
   return { candidat, contrats: cs.map((r) => ({ ...r.contrat, structure: r.structure, departement: r.departement })), nom: n ? `${n.firstName} ${n.lastName}` : '' };
 }
+
+// ——— Dashboards ———
+
+export interface CandidatFigures {
+  statut: string | null;
+  structures: number;
+  preselections: number;
+}
+
+export async function candidatFigures(db: Db, userId: string): Promise<CandidatFigures> {
+  const [c] = await db.select({ id: candidats.id, statut: candidats.statut }).from(candidats).where(eq(candidats.userId, userId));
+  if (!c) return { statut: null, structures: 0, preselections: 0 };
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int`, interessees: sql<number>`(count(*) filter (where ${misesEnRelation.statut} = 'interessee'))::int` })
+    .from(misesEnRelation)
+    .where(and(eq(misesEnRelation.candidatId, c.id), sql`${misesEnRelation.statut} not in ('nonInteressee', 'non_disponible')`));
+  return { statut: c.statut, structures: r?.n ?? 0, preselections: r?.interessees ?? 0 };
+}
+
+export async function structuresFigures(db: Db, structureIds: string[]): Promise<{ postes: number; occupes: number; nouvelles: number } | null> {
+  if (structureIds.length === 0) return null;
+  const rows = await db.select().from(structuresRecrutement).where(inArray(structuresRecrutement.structureId, structureIds));
+  if (rows.length === 0) return null;
+  const [n] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(misesEnRelation)
+    .where(and(inArray(misesEnRelation.structureId, structureIds), eq(misesEnRelation.statut, 'nouvelle')));
+  return { postes: rows.reduce((a, r) => a + r.postes, 0), occupes: rows.reduce((a, r) => a + r.occupes, 0), nouvelles: n?.n ?? 0 };
+}

@@ -11,7 +11,7 @@ import { conseillers, dossierConseiller, type LigneConseiller } from '../lecture
 import { conseillerScope } from '../policy.js';
 import { formatEuros, TYPES_CONTRAT } from '../regles.js';
 import { ConseillerPage, ConseillersPage, STATUTS_CONSEILLER } from '../views/conseillers.js';
-import { fr } from '../views/structure.js';
+import { fr } from '../views/format.js';
 
 const PAGE_SIZE = 50;
 

@@ -2,7 +2,7 @@ import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, formatDateTime, type FieldErrors } from '../../platform/views/components.js';
 import { formatEuros, MOTIFS_RUPTURE, TYPES_CONTRAT } from '../regles.js';
 import type { AValider } from '../lecture.js';
-import { fr } from './structure.js';
+import { fr } from './format.js';
 
 function Ligne({ a, action, bouton, csrf, rupture }: { a: AValider; action: string; bouton: string; csrf: string; rupture?: boolean }) {
   const c = a.contrat;

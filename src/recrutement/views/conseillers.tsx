@@ -1,10 +1,10 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Breadcrumb, Input, Select, formatDateTime, type FormValues } from '../../platform/views/components.js';
 import { departement, departements } from '../../territoires/territoires.js';
-import { formatEuros, MOTIFS_RUPTURE, TYPES_CONTRAT } from '../regles.js';
+import { formatEuros, TYPES_CONTRAT } from '../regles.js';
 import type { LigneConseiller } from '../lecture.js';
 import type { Contrat } from '../recrutement.js';
-import { fr } from './structure.js';
+import { fr, statutContrat } from './format.js';
 
 export const STATUTS_CONSEILLER = { RECRUTE: 'Recruté', RUPTURE: 'Rupture', TERMINE: 'Contrat terminé' } as const;
 
@@ -86,10 +86,6 @@ export function ConseillersPage(p: { ctx: PageContext; rows: LigneConseiller[]; 
       ) : null}
     </Layout>
   );
-}
-
-export function statutContrat(c: Contrat): string {
-  return ({ saisi: 'en attente de validation', valide: c.ruptureDate ? `en cours, rupture déclarée au ${fr(c.ruptureDate)}` : 'en cours', rompu: `rompu le ${fr(c.ruptureDate)} (${MOTIFS_RUPTURE[c.ruptureMotif as keyof typeof MOTIFS_RUPTURE] ?? c.ruptureMotif})`, termine: `terminé le ${fr(c.dateFin)}`, annule: 'annulé' } as Record<string, string>)[c.statut] ?? c.statut;
 }
 
 export function ConseillerPage(p: { ctx: PageContext; nom: string; statut: keyof typeof STATUTS_CONSEILLER; contrats: (Contrat & { structure: string; departement: string })[]; email: string | null }) {

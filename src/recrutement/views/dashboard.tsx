@@ -1,25 +1,7 @@
 /** Recruitment's part of the dashboards: the candidate's application, a structure's posts to fill. */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db.js';
 import { Alert, Stat } from '../../platform/views/components.js';
-import { candidats, misesEnRelation, structuresRecrutement } from '../schema.js';
 import { STATUTS_CANDIDAT } from '../regles.js';
-
-export interface CandidatFigures {
-  statut: string | null;
-  structures: number;
-  preselections: number;
-}
-
-export async function candidatFigures(db: Db, userId: string): Promise<CandidatFigures> {
-  const [c] = await db.select({ id: candidats.id, statut: candidats.statut }).from(candidats).where(eq(candidats.userId, userId));
-  if (!c) return { statut: null, structures: 0, preselections: 0 };
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int`, interessees: sql<number>`(count(*) filter (where ${misesEnRelation.statut} = 'interessee'))::int` })
-    .from(misesEnRelation)
-    .where(and(eq(misesEnRelation.candidatId, c.id), sql`${misesEnRelation.statut} not in ('nonInteressee', 'non_disponible')`));
-  return { statut: c.statut, structures: r?.n ?? 0, preselections: r?.interessees ?? 0 };
-}
+import type { CandidatFigures } from '../lecture.js';
 
 export function CandidatBlock({ f }: { f: CandidatFigures }) {
   if (!f.statut) {
@@ -42,17 +24,6 @@ export function CandidatBlock({ f }: { f: CandidatFigures }) {
       </p>
     </>
   );
-}
-
-export async function structuresFigures(db: Db, structureIds: string[]): Promise<{ postes: number; occupes: number; nouvelles: number } | null> {
-  if (structureIds.length === 0) return null;
-  const rows = await db.select().from(structuresRecrutement).where(inArray(structuresRecrutement.structureId, structureIds));
-  if (rows.length === 0) return null;
-  const [n] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(misesEnRelation)
-    .where(and(inArray(misesEnRelation.structureId, structureIds), eq(misesEnRelation.statut, 'nouvelle')));
-  return { postes: rows.reduce((a, r) => a + r.postes, 0), occupes: rows.reduce((a, r) => a + r.occupes, 0), nouvelles: n?.n ?? 0 };
 }
 
 export function StructureRecrutementBlock({ f }: { f: { postes: number; occupes: number; nouvelles: number } | null }) {

@@ -5,8 +5,8 @@ import { DISTANCES_KM, formatEuros, MOTIFS_RUPTURE, SITUATIONS, STATUTS_CANDIDAT
 import type { LigneCandidat } from '../lecture.js';
 import { STATUTS_COORDONNEES } from '../lecture.js';
 import type { Contrat } from '../recrutement.js';
+import { fr, statutContrat } from './format.js';
 
-export const fr = (d: string | null | undefined) => (d ? d.split('-').reverse().join('/') : '—');
 const km = (m: number) => `${(m / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km`;
 const statutLabel = (s: string) => STATUTS_MER[s as StatutMer] ?? s;
 const situationsLabel = (xs: string[]) => xs.map((s) => SITUATIONS[s as Situation] ?? s).join(', ');
@@ -329,7 +329,7 @@ export function CandidatPage(p: CandidatView) {
             {contrats.map((c) => (
               <li>
                 {TYPES_CONTRAT[c.type as keyof typeof TYPES_CONTRAT]} du {fr(c.dateDebut)}
-                {c.dateFin ? ` au ${fr(c.dateFin)}` : ''} — {({ saisi: 'en attente de validation', valide: 'en cours', rompu: `rompu le ${fr(c.ruptureDate)}`, termine: 'terminé', annule: 'annulé' } as Record<string, string>)[c.statut] ?? c.statut}
+                {c.dateFin ? ` au ${fr(c.dateFin)}` : ''} — {statutContrat(c)}
               </li>
             ))}
           </ul>
