@@ -36,6 +36,10 @@ import { membresPendant } from './recrutement/equipes.js';
 import { registerRecrutementJobs, registerRecrutementNotifications } from './recrutement/jobs.js';
 import { registerRecrutementRoutes } from './recrutement/routes.js';
 import { registerCandidatsJobs } from './recrutement/candidats.js';
+import { onContratsChanged } from './recrutement/ports.js';
+import { structuresModifiees as conventionsModifiees } from './conventions/conventions.js';
+import { registerConventionsJobs } from './conventions/jobs.js';
+import { registerConventionsRoutes } from './conventions/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -117,6 +121,11 @@ export async function buildApp(opts: BuildOptions) {
   registerRecrutementNotifications(deps.notifier);
   registerRecrutementRoutes(app, deps, { appariement, storage });
   registerCandidatsJobs(deps.jobs, deps.mailer, config.publicUrl, storage);
+  // Agreements follow the programme's posts and recruitment's contracts: a job per structure touched.
+  onPostesChanged(conventionsModifiees);
+  onContratsChanged(conventionsModifiees);
+  registerConventionsJobs(deps.jobs);
+  registerConventionsRoutes(app, deps, { storage });
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();
   return app;

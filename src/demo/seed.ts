@@ -13,6 +13,7 @@ import { seedDemoLieux } from '../lieux/demo.js';
 import { parisCalendarDate } from '../platform/paris.js';
 import { deleteDemoRecrutement, seedDemoRecrutement } from '../recrutement/demo.js';
 import { DEMO_PROGRAMME_STRUCTURES, deleteDemoProgramme, seedDemoProgramme } from '../programme/demo.js';
+import { deleteDemoConventions, seedDemoConventions } from '../conventions/demo.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
 export const DEMO_DOMAIN = 'demo.test';
@@ -71,6 +72,8 @@ export async function seedDemo(db: Db): Promise<{ structures: number; accounts: 
   // The programme's story (files, waves, committees): it creates the other Moselle structures it needs.
   await seedDemoProgramme(db, byKey);
   await seedDemoRecrutement(db, byKey, passwordHash, parisCalendarDate());
+  // The agreements of the validated structures, computed from the decisions and the contracts above.
+  await seedDemoConventions(db, byKey, parisCalendarDate());
   return { structures: DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
 }
 
@@ -86,6 +89,7 @@ export async function resetDemo(db: Db): Promise<{ structures: number; accounts:
   await db.transaction(async (tx) => {
     const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     await deleteDemoLieux(tx);
+    await deleteDemoConventions(tx);
     await deleteDemoRecrutement(tx, demoIds);
     await deleteDemoProgramme(tx);
     await tx.delete(users).where(like(sql`lower(${users.email})`, `%@${DEMO_DOMAIN}`));

@@ -1,5 +1,6 @@
 import { PROGRAMME_POLICY, type ProgrammeAction } from '../programme/policy.js';
 import { RECRUTEMENT_POLICY, type RecrutementAction } from '../recrutement/policy.js';
+import { CONVENTIONS_POLICY, type ConventionsAction } from '../conventions/policy.js';
 
 /**
  * The one access policy. Every route declares the action it performs (or `public`), and the
@@ -60,7 +61,8 @@ export type Action =
   | 'beneficiaires:gerer' // one's own followed beneficiaries: private to their conseiller
   | 'activites:statistiques' // aggregates of a structure's or a coordinator's team's activities, without any name
   | ProgrammeAction // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
-  | RecrutementAction; // candidates, pairs, contracts, ruptures, teams (src/recrutement/policy.ts)
+  | RecrutementAction // candidates, pairs, contracts, ruptures, teams (src/recrutement/policy.ts)
+  | ConventionsAction; // agreements, posts, payments, regimes (src/conventions/policy.ts)
 
 /** What a route requires: nothing, a signed-in user, or an action. */
 export type RouteAccess = 'public' | 'authentifie' | Action;
@@ -76,7 +78,9 @@ export type Resource =
   /** A conseiller: the départements and structures of their contracts (src/recrutement). */
   | { kind: 'conseiller'; userId: string; departements: string[]; structureIds: string[] }
   /** A coordinator's team. */
-  | { kind: 'equipe'; coordinateurId: string };
+  | { kind: 'equipe'; coordinateurId: string }
+  /** A structure's agreements (src/conventions). */
+  | { kind: 'convention'; structureId: string; departement: string };
 
 type Rule = (grant: RoleGrant, resource: Resource | undefined, user: Principal) => boolean;
 
@@ -117,6 +121,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   'activites:statistiques': { structure: always, coordinateur: always },
   ...PROGRAMME_POLICY,
   ...RECRUTEMENT_POLICY,
+  ...CONVENTIONS_POLICY,
 };
 
 export const ACTIONS = Object.keys(POLICY) as Action[];

@@ -243,3 +243,26 @@ export async function notifierCloture(db: Db, notifier: Notifier, coselecId: str
     return n;
   });
 }
+
+/** A positive decision in force, as the agreements read it (src/conventions). */
+export interface DecisionEnVigueur {
+  id: string;
+  coselecNumero: number;
+  /** The committee's date: the regime open that day funds the posts. */
+  date: string;
+  postes: number;
+  effectiveLe: Date;
+}
+
+/** A structure's latest positive decision in force (its committee closed), if any. */
+export async function derniereDecisionPositive(db: Db, structureId: string): Promise<DecisionEnVigueur | undefined> {
+  const [r] = await db
+    .select({ id: decisions.id, numero: coselecs.numero, date: coselecs.date, postes: decisions.postes, effectiveLe: decisions.effectiveLe })
+    .from(decisions)
+    .innerJoin(coselecs, eq(coselecs.id, decisions.coselecId))
+    .innerJoin(dossiers, eq(dossiers.id, decisions.dossierId))
+    .where(and(eq(dossiers.structureId, structureId), eq(decisions.avis, 'POSITIF'), isNotNull(decisions.effectiveLe)))
+    .orderBy(desc(decisions.effectiveLe))
+    .limit(1);
+  return r ? { id: r.id, coselecNumero: r.numero, date: r.date, postes: r.postes, effectiveLe: r.effectiveLe! } : undefined;
+}

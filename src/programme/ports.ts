@@ -1,18 +1,20 @@
 /**
- * What the programme tells the contexts that follow a structure's posts (recruitment): a listener
- * called inside the transaction that changed them, so that its reaction (a job) commits with it.
- * Wired in src/app.ts; nobody listens by default.
+ * What the programme tells the contexts that follow a structure's posts (recruitment, agreements): a
+ * listener called inside the transaction that changed them, so that its reaction (a job) commits with
+ * it. Wired in src/app.ts; nobody listens by default.
  */
 import type { Db } from '../platform/db.js';
 
 export type PostesListener = (tx: Db, structureIds: string[]) => Promise<void>;
 
-let listener: PostesListener = async () => undefined;
+const listeners: PostesListener[] = [];
 
+/** Adds a listener (each context that follows the posts adds its own, once, at start-up). */
 export function onPostesChanged(l: PostesListener): void {
-  listener = l;
+  if (!listeners.includes(l)) listeners.push(l);
 }
 
-export function postesChanged(tx: Db, structureIds: string[]): Promise<void> {
-  return structureIds.length ? listener(tx, structureIds) : Promise.resolve();
+export async function postesChanged(tx: Db, structureIds: string[]): Promise<void> {
+  if (!structureIds.length) return;
+  for (const l of listeners) await l(tx, structureIds);
 }

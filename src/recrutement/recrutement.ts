@@ -18,6 +18,7 @@ import { commune } from '../territoires/territoires.js';
 import { candidats, contrats, equipeMembres, misesEnRelation, structuresRecrutement } from './schema.js';
 import { MOTIFS_RUPTURE, peutMarquer, quotaProblem, STATUTS_MER, STATUTS_SUR_POSTE, TYPES_CONTRAT, type ContratValide, type MotifRupture, type StatutMer } from './regles.js';
 import { apparierCandidat, apparierStructure, type Appariement } from './matching.js';
+import { contratsChanged } from './ports.js';
 
 export type MiseEnRelation = typeof misesEnRelation.$inferSelect;
 export type Contrat = typeof contrats.$inferSelect;
@@ -99,6 +100,8 @@ async function recompterOccupes(tx: Db, structureId: string): Promise<number> {
     .where(and(eq(misesEnRelation.structureId, structureId), inArray(misesEnRelation.statut, [...STATUTS_SUR_POSTE])));
   const n = r?.n ?? 0;
   await tx.update(structuresRecrutement).set({ occupes: n, updatedAt: sql`now()` }).where(eq(structuresRecrutement.structureId, structureId));
+  // Whatever changed the pairs changed the contracts: the agreements follow (src/conventions).
+  await contratsChanged(tx, [structureId]);
   return n;
 }
 
@@ -287,6 +290,7 @@ export async function declarerRupture(db: Db, actor: Actor, notifier: Notifier, 
       .where(eq(contrats.id, c.id))
       .returning();
     await setStatut(tx, m.id, 'nouvelle_rupture');
+    await contratsChanged(tx, [m.structureId]);
     await notifier.notify(tx, { role: 'admin' }, 'recrutement.rupture_a_valider', { merId: m.id, date: r.date, motif: MOTIFS_RUPTURE[r.motif] });
     await recordAudit(tx, actor, { action: 'recrutement.rupture_declaree', objectType: 'mise_en_relation', objectId: m.id, summary: `Rupture déclarée au ${r.date} (${MOTIFS_RUPTURE[r.motif]})` });
     return after!;
@@ -371,6 +375,7 @@ export async function prolonger(db: Db, actor: Actor, merId: string, fin: string
     if (!c || !c.dateFin) throw new RecrutementError('Seul un contrat à durée déterminée se prolonge.', 'date_fin', 409);
     if (fin <= c.dateFin) throw new RecrutementError(`La nouvelle fin doit suivre la fin actuelle (${c.dateFin.split('-').reverse().join('/')}).`, 'date_fin', 400);
     const [after] = await tx.update(contrats).set({ dateFin: fin, updatedAt: new Date() }).where(eq(contrats.id, c.id)).returning();
+    await contratsChanged(tx, [m.structureId]);
     await recordAudit(tx, actor, { action: 'recrutement.prolongation', objectType: 'mise_en_relation', objectId: m.id, summary: `Contrat prolongé jusqu'au ${fin}`, before: { dateFin: c.dateFin }, after: { dateFin: fin } });
     return after!;
   });
@@ -435,6 +440,38 @@ export async function periodesDeTravail(db: Db, userId: string): Promise<{ debut
     .where(and(eq(contrats.userId, userId), inArray(contrats.statut, ['valide', 'rompu', 'termine'])))
     .orderBy(asc(contrats.dateDebut));
   return rows.map((c) => ({ debut: c.dateDebut, fin: c.statut === 'rompu' ? c.ruptureDate : c.statut === 'termine' ? c.dateFin : c.ruptureDate ?? c.dateFin }));
+}
+
+/** A contract as the agreements see it: who, from when to when (the rupture or end date; none for a running CDI). */
+export interface PeriodeContrat {
+  id: string;
+  structureId: string;
+  userId: string;
+  nom: string;
+  debut: string;
+  fin: string | null;
+  /** The contract this one renews: the same person goes on on the same post. */
+  renouvelle: string | null;
+}
+
+/** The validated contracts (running, broken or ended) of some structures, oldest first. */
+export async function periodesDesStructures(db: Db, structureIds: string[]): Promise<PeriodeContrat[]> {
+  if (!structureIds.length) return [];
+  const rows = await db
+    .select({ c: contrats, prenom: candidats.prenom, nom: candidats.nom })
+    .from(contrats)
+    .innerJoin(candidats, eq(candidats.id, contrats.candidatId))
+    .where(and(inArray(contrats.structureId, structureIds), inArray(contrats.statut, ['valide', 'rompu', 'termine'])))
+    .orderBy(asc(contrats.dateDebut), asc(contrats.id));
+  return rows.map(({ c, prenom, nom }) => ({
+    id: c.id,
+    structureId: c.structureId,
+    userId: c.userId,
+    nom: `${prenom} ${nom}`,
+    debut: c.dateDebut,
+    fin: c.statut === 'termine' ? c.dateFin : c.ruptureDate ?? c.dateFin,
+    renouvelle: c.renouvelle,
+  }));
 }
 
 export async function contratsDe(db: Db, userId: string): Promise<Contrat[]> {

@@ -2,6 +2,7 @@
  * Recruitment's pure rules: the candidate's application, matching (distance, territory, availability),
  * the statuses of a pair and their transitions, contracts, the quota, ruptures. No I/O.
  */
+import { formatEuros } from '../platform/money.js';
 import { distanceKm, type LatLng } from '../territoires/territoires.js';
 
 export const SITUATIONS = {
@@ -206,17 +207,7 @@ export function validateContrat(
   return { ok: true, value: { type: type as TypeContrat, dateDebut: debut, dateFin: fin, salaireCentimes: salaire, coordinateur } };
 }
 
-/** « 1 801,80 € » from cents. */
-export function formatEuros(centimes: number): string {
-  return `${new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(centimes / 100)} €`;
-}
-
-/** « 1801,80 » or « 1 801.80 » typed by a person → cents; NaN when unreadable. */
-export function centimesDepuisEuros(v: string): number {
-  const t = v.replace(/[\s\u00a0€]/g, '').replace(',', '.');
-  if (!/^\d{1,7}(\.\d{1,2})?$/.test(t)) return NaN;
-  return Math.round(Number(t) * 100);
-}
+export { centimesDepuisEuros, formatEuros } from '../platform/money.js';
 
 /** A rupture: a date within the contract (≤ its end), a reason from the list, the documents' state. */
 export function validateRupture(
