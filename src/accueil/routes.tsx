@@ -12,6 +12,10 @@ import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 import { dossiersOfStructures, PipelineBlock, pipelineFigures, StructureFileBlock } from '../programme/views/dashboard.js';
 import { CandidatBlock, StructureRecrutementBlock } from '../recrutement/views/dashboard.js';
+import { BanqueConventionsBlock, StructureConventionBlock } from '../conventions/views/dashboard.js';
+import { chiffresBanque } from '../conventions/lecture.js';
+import { conventionCourante, conventionsDeStructure } from '../conventions/conventions.js';
+import { conventionsScope } from '../conventions/policy.js';
 import { candidatFigures, structuresFigures } from '../recrutement/lecture.js';
 
 function structureIdsOf(user: Principal, role: Role): string[] {
@@ -118,7 +122,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.get('/tableau-de-bord/banque', { config: { access: 'tableau-de-bord:banque' } }, async (request, reply) => {
     const scope = structureScope(request.user);
-    const [byDep, pipeline] = await Promise.all([countStructuresByDepartement(db, scope), pipelineFigures(db, request.user!)]);
+    const [byDep, pipeline, conventions] = await Promise.all([countStructuresByDepartement(db, scope), pipelineFigures(db, request.user!), chiffresBanque(db, conventionsScope(request.user))]);
     const byRegion = new Map<string, number>();
     for (const r of byDep) {
       const reg = departement(r.departement)?.region ?? '?';
@@ -136,6 +140,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
               <Stat label="Structures" value={total} href="/structures" />
               <Stat label="Régions concernées" value={byRegion.size} />
             </div>
+            <BanqueConventionsBlock f={conventions} />
             <PipelineBlock f={pipeline} titre="Structures validées et postes" />
             {total === 0 ? (
               <EmptyState title="Aucune structure">Les structures validées apparaîtront ici pour le conventionnement.</EmptyState>
@@ -165,6 +170,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
         role === 'structure' ? dossiersOfStructures(db, ids) : Promise.resolve([]),
         role === 'structure' ? structuresFigures(db, ids) : Promise.resolve(null),
       ]);
+      const convention = role === 'structure' && ids[0] ? conventionCourante(await conventionsDeStructure(db, ids[0])) : undefined;
       const intro = rows.map((s) => s.nom).join(', ');
       return reply.html(
         Dashboard({
@@ -179,6 +185,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
                 <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
               </div>
               <StructureFileBlock dossiers={dossiers} />
+              {role === 'structure' && dossiers.some((d) => d.postesValides > 0 || d.statut === 'VALIDATION_COSELEC') ? <StructureConventionBlock c={convention} /> : null}
               <StructureRecrutementBlock f={recrutement} />
               <ActivitesStats f={activites} />
               {rows.length === 0 ? (

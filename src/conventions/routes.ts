@@ -4,6 +4,7 @@ import type { AppDeps } from '../platform/deps.js';
 import type { FileStorage } from '../platform/uploads/index.js';
 import { registerTableauRoutes } from './routes/tableau.js';
 import { registerConventionRoutes } from './routes/convention.js';
+import { registerInstructionRoutes } from './routes/instruction.js';
 import { registerRegimesRoutes } from './routes/regimes.js';
 import { registerConventionsApi } from './routes/api.js';
 
@@ -11,5 +12,6 @@ export function registerConventionsRoutes(app: FastifyInstance, deps: AppDeps, o
   registerTableauRoutes(app, deps);
   registerRegimesRoutes(app, deps);
   registerConventionRoutes(app, deps, opts.storage);
+  registerInstructionRoutes(app, deps, opts.storage);
   registerConventionsApi(app, deps);
 }

@@ -1,91 +1,21 @@
-/** One agreement's page and what its readers do on it: sign, upload the countersigned PDF, instruct, pay, renew. */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can } from '../../platform/access.js';
+/** One agreement's page and what the structure does on it: read, download, sign, upload the countersigned PDF, renew. */
+import type { FastifyInstance } from 'fastify';
 import { actorOf, type AppDeps } from '../../platform/deps.js';
 import { formBody, notFound } from '../../platform/http.js';
-import { parisCalendarDate } from '../../platform/paris.js';
-import { centimesDepuisEuros } from '../../platform/money.js';
-import { enableUploads, getFile, readUpload, sendFile, type FileStorage } from '../../platform/uploads/index.js';
-import { validateDates, validateVersement, LIMITES } from '../regles.js';
-import {
-  calculer,
-  cloreSansValidation,
-  conventionCourante,
-  conventionsDeStructure,
-  declarerNonInteresse,
-  demarrerReconventionnement,
-  enregistrerVersement,
-  evenementsDe,
-  modifierDates,
-  valider,
-  versementsDe,
-  type Convention,
-} from '../conventions.js';
-import { ConventionsError, getRegime } from '../regimes.js';
-import { deposerContresigne, documentCourant, documentsDe, ouvrirDocument, signer, validateSignature } from '../documents.js';
-import { periodesDesStructures } from '../../recrutement/recrutement.js';
-import { ConventionPage, type ConventionView } from '../views/convention.js';
-import { loadConvention, resourceOf } from './shared.js';
+import { enableUploads, readUpload, sendFile, type FileStorage } from '../../platform/uploads/index.js';
+import { LIMITES } from '../regles.js';
+import { conventionCourante, conventionsDeStructure, declarerNonInteresse, demarrerReconventionnement, type Convention } from '../conventions.js';
+import { ConventionsError } from '../regimes.js';
+import { deposerContresigne, ouvrirDocument, signer, validateSignature } from '../documents.js';
+import { conventionPage } from './convention-page.js';
+import { loadConvention } from './shared.js';
 
 /** Upper bound of a countersigned PDF. */
 export const CONTRESIGNE_MAX_BYTES = 10 * 1024 * 1024;
 
 export function registerConventionRoutes(app: FastifyInstance, deps: AppDeps, storage: FileStorage): void {
   const { db } = deps;
-
-  async function page(request: FastifyRequest, reply: FastifyReply, c: Convention, extra: Partial<ConventionView> = {}, status = 200) {
-    const u = request.user;
-    const r = resourceOf(c);
-    const today = parisCalendarDate();
-    // The document the structure is shown is the current one: generated here when the agreement changed.
-    if (c.etat === 'en_construction' || c.etat === 'accepte' || c.etat === 'en_instruction') await documentCourant(db, storage, actorOf(request), c.id);
-    const [regime, calcul, docs, versements, evenements, toutes, contrats] = await Promise.all([
-      getRegime(db, c.regimeId),
-      calculer(db, c, today),
-      documentsDe(db, c.id),
-      versementsDe(db, c.id),
-      evenementsDe(db, c.id),
-      conventionsDeStructure(db, c.structureId),
-      periodesDesStructures(db, [c.structureId]),
-    ]);
-    const tailles = new Map<string, number>();
-    for (const d of docs) {
-      const f = await getFile(db, 'conventions', c.id, d.fichierId);
-      if (f) tailles.set(d.id, f.taille);
-    }
-    return reply.html(
-      ConventionPage({
-        ctx: request.ctx(),
-        c,
-        regime: regime!,
-        calcul,
-        documents: docs.map((d) => ({ ...d, ...(tailles.has(d.id) ? { taille: tailles.get(d.id)! } : {}) })),
-        versements,
-        evenements,
-        autres: toutes.filter((o) => o.id !== c.id),
-        contratsCourants: contrats.filter((k) => k.debut <= today && (k.fin === null || k.fin >= today)),
-        peutSigner: can(u, 'conventions:signer', r),
-        peutInstruire: can(u, 'conventions:instruire', r),
-        peutRenouveler: can(u, 'conventions:renouveler', r),
-        maConvention: can(u, 'conventions:signer', r),
-        ...extra,
-      }),
-      status,
-    );
-  }
-
-  /** Runs a change; a ConventionsError becomes the page again with the message next to its field. */
-  async function act(request: FastifyRequest, reply: FastifyReply, c: Convention, form: string, run: () => Promise<string>, values: Record<string, string> = formBody(request)) {
-    try {
-      const message = await run();
-      return reply.flash(message).redirect(`/conventions/${c.id}`, 303);
-    } catch (e) {
-      if (!(e instanceof ConventionsError)) throw e;
-      const fresh = (await loadFresh(c)) ?? c;
-      return page(request, reply, fresh, { form, values, errors: { [e.field]: e.message } }, e.status >= 400 && e.status < 500 ? e.status : 409);
-    }
-  }
-  const loadFresh = async (c: Convention) => (await conventionsDeStructure(db, c.structureId)).find((x) => x.id === c.id);
+  const { page, act } = conventionPage(db, storage);
 
   app.get('/conventions/:id', { config: { access: 'conventions:consulter' } }, async (request, reply) => {
     const c = await loadConvention(db, request, reply, 'conventions:consulter');
@@ -120,64 +50,6 @@ export function registerConventionRoutes(app: FastifyInstance, deps: AppDeps, st
     return act(request, reply, c, 'signature', async () => {
       await signer(db, actorOf(request), c.id, f.document ?? '', v.value);
       return 'Document signé : la Banque des Territoires instruit maintenant votre convention.';
-    });
-  });
-
-  app.post('/conventions/:id/dates', { config: { access: 'conventions:instruire' } }, async (request, reply) => {
-    const c = await loadConvention(db, request, reply, 'conventions:instruire');
-    if (!c) return reply;
-    const f = formBody(request);
-    const v = validateDates(f.date_debut, f.date_fin);
-    if (!v.ok) return page(request, reply, c, { form: 'dates', values: f, errors: v.errors }, 400);
-    return act(request, reply, c, 'dates', async () => {
-      await modifierDates(db, actorOf(request), c.id, v.debut, v.fin);
-      return 'Dates de la convention enregistrées.';
-    });
-  });
-
-  app.post('/conventions/:id/validation', { config: { access: 'conventions:instruire' } }, async (request, reply) => {
-    const c = await loadConvention(db, request, reply, 'conventions:instruire');
-    if (!c) return reply;
-    return act(request, reply, c, 'validation', async () => {
-      await valider(db, actorOf(request), c.id);
-      return 'Convention validée : vous pouvez enregistrer les versements.';
-    });
-  });
-
-  app.post('/conventions/:id/refus', { config: { access: 'conventions:instruire' } }, async (request, reply) => {
-    const c = await loadConvention(db, request, reply, 'conventions:instruire');
-    if (!c) return reply;
-    const f = formBody(request);
-    const etat = f._action === 'sans_suite' ? 'sans_suite' : 'refuse';
-    const motif = f.motif ?? '';
-    if (!motif || motif.length > LIMITES.motif) {
-      return page(request, reply, c, { form: 'refus', values: f, errors: { motif: motif ? `Le motif doit contenir au plus ${LIMITES.motif} caractères.` : 'Indiquez le motif, il est communiqué à la structure.' } }, 400);
-    }
-    return act(request, reply, c, 'refus', async () => {
-      await cloreSansValidation(db, actorOf(request), c.id, etat, motif);
-      return etat === 'refuse' ? 'Convention refusée.' : 'Convention classée sans suite.';
-    });
-  });
-
-  app.post('/conventions/:id/versements', { config: { access: 'conventions:instruire' } }, async (request, reply) => {
-    const c = await loadConvention(db, request, reply, 'conventions:instruire');
-    if (!c) return reply;
-    const f = formBody(request);
-    const montant = centimesDepuisEuros(f.montant ?? '');
-    const v = validateVersement({ date: f.date, montantCentimes: Number.isNaN(montant) ? 'x' : montant, reference: f.reference });
-    if (!v.ok) {
-      const { montant_centimes, ...rest } = v.errors;
-      const errors = montant_centimes ? { ...rest, montant: 'Indiquez un montant positif en euros, par exemple 50 000,00.' } : rest;
-      return page(request, reply, c, { form: 'versement', values: f, errors }, 400);
-    }
-    return act(request, reply, c, 'versement', async () => {
-      try {
-        await enregistrerVersement(db, actorOf(request), c.id, v.value);
-      } catch (e) {
-        if (e instanceof ConventionsError && e.field === 'montant_centimes') throw new ConventionsError(e.message, 'montant', e.status);
-        throw e;
-      }
-      return 'Versement enregistré.';
     });
   });
 

@@ -25,6 +25,8 @@ const NAV: NavLink[] = [
   { href: '/programme/dossiers', label: 'Candidatures', action: 'programme:lister' },
   { href: '/programme/coselec', label: 'Comités de sélection', action: 'programme:coselec' },
   { href: '/programme/postes', label: 'Postes', action: 'programme:postes' },
+  { href: '/conventions', label: 'Conventions', action: 'conventions:lister' },
+  { href: '/ma-convention', label: 'Ma convention', action: 'conventions:signer' },
   { href: '/admin/recrutements', label: 'Recrutements', action: 'recrutement:valider' },
   { href: '/recrutement', label: 'Recruter', action: 'recrutement:structure' },
   { href: '/conseillers', label: 'Conseillers', action: 'recrutement:conseillers' },
