@@ -256,6 +256,7 @@ describe('who sees what', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain('N° de convention;Structure;SIRET');
     expect(csv.body).toContain('Conventionnement en cours');
+    expect(csv.body).toMatch(/;100000,00;0,00;0,00;0,00;/);
     expect(csv.body).not.toMatch(/CONVENTIONNEMENT_|\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}-/);
     const xlsx = await client.get('/conventions/export.xlsx');
     expect(xlsx.statusCode).toBe(200);

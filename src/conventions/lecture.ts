@@ -123,7 +123,8 @@ export async function* chaqueConvention(db: Db, scope: Scope, f: FiltresConventi
   }
 }
 
-const euros = (c: number) => Math.round(c) / 100;
+/** Euros for the spreadsheet: a number in XLSX; in CSV (read by spreadsheet software set to French) « 1234,50 ». */
+const euros = (c: number, format: 'csv' | 'xlsx') => (format === 'xlsx' ? Math.round(c) / 100 : (Math.round(c) / 100).toFixed(2).replace('.', ','));
 
 export const COLONNES_EXPORT = [
   'N° de convention',
@@ -146,7 +147,7 @@ export const COLONNES_EXPORT = [
 ];
 
 /** The export's rows: names, labels and French dates; amounts in euros (numbers, for the spreadsheet). */
-export async function* lignesExport(db: Db, scope: Scope, f: FiltresConventions): AsyncGenerator<(string | number)[]> {
+export async function* lignesExport(db: Db, scope: Scope, f: FiltresConventions, format: 'csv' | 'xlsx'): AsyncGenerator<(string | number)[]> {
   yield COLONNES_EXPORT;
   for await (const c of chaqueConvention(db, scope, f)) {
     yield [
@@ -161,10 +162,10 @@ export async function* lignesExport(db: Db, scope: Scope, f: FiltresConventions)
       frDate(c.dateDebut),
       frDate(c.dateFin),
       c.postes,
-      euros(c.montantCentimes),
-      euros(c.verseCentimes),
-      euros(c.justifieCentimes),
-      euros(c.aReverserCentimes),
+      euros(c.montantCentimes, format),
+      euros(c.verseCentimes, format),
+      euros(c.justifieCentimes, format),
+      euros(c.aReverserCentimes, format),
       frDate(c.calculeAu),
       c.alertes.map((a) => ({ poste_vacant: 'poste vacant depuis plus de 3 mois', fin_sans_renouvellement: 'fin dans 90 jours sans reconventionnement', contrat_sans_poste: 'contrat sans poste' })[a] ?? a).join(', '),
     ];

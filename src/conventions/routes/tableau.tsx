@@ -57,7 +57,7 @@ export function registerTableauRoutes(app: FastifyInstance, deps: AppDeps): void
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/conventions/export.${format}`, { config: { access: 'conventions:lister' } }, async (request, reply) => {
       const { f } = filtresDe(request);
-      return sendTable(reply, { format, filename: 'conventions', sheet: 'Conventions', rows: lignesExport(db, conventionsScope(request.user), f) });
+      return sendTable(reply, { format, filename: 'conventions', sheet: 'Conventions', rows: lignesExport(db, conventionsScope(request.user), f, format) });
     });
   }
 }
