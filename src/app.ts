@@ -38,7 +38,7 @@ import { registerRecrutementRoutes } from './recrutement/routes.js';
 import { registerCandidatsJobs } from './recrutement/candidats.js';
 import { onContratsChanged } from './recrutement/ports.js';
 import { structuresModifiees as conventionsModifiees } from './conventions/conventions.js';
-import { registerConventionsJobs } from './conventions/jobs.js';
+import { registerConventionsJobs, registerConventionsNotifications } from './conventions/jobs.js';
 import { registerConventionsRoutes } from './conventions/routes.js';
 
 declare module 'fastify' {
@@ -124,7 +124,8 @@ export async function buildApp(opts: BuildOptions) {
   // Agreements follow the programme's posts and recruitment's contracts: a job per structure touched.
   onPostesChanged(conventionsModifiees);
   onContratsChanged(conventionsModifiees);
-  registerConventionsJobs(deps.jobs);
+  registerConventionsJobs(deps.jobs, deps.notifier);
+  registerConventionsNotifications(deps.notifier);
   registerConventionsRoutes(app, deps, { storage });
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();

@@ -11,6 +11,7 @@ import { createTestApp, TestClient, type TestContext } from '../platform/testing
 import { createJobWorker } from '../platform/jobs/jobs.js';
 import { databaseStorage } from '../platform/uploads/index.js';
 import { auditLog } from '../audit/schema.js';
+import { notifications } from '../notifications/schema.js';
 import { parisCalendarDate } from '../platform/paris.js';
 import type { Db } from '../platform/db.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
@@ -159,6 +160,10 @@ describe('an agreement opened by the decision', () => {
       expect(r.statusCode).toBe(400);
       expect(r.json().invalid_params.length).toBeGreaterThan(0);
     }
+    // The structure's contact was told at each step (in the app, and by mail by default).
+    const contact = (await findUserByEmail(db(), d.contactEmail))!;
+    const kinds = (await db().select().from(notifications).where(eq(notifications.userId, contact.id))).map((n) => n.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['conventions.ouverte', 'conventions.validee', 'conventions.versement']));
     const list = await api('GET', `/api/v1/structures/${d.structureId}/conventions`, banque);
     expect(list.statusCode).toBe(200);
     expect(list.json()[0]).toMatchObject({ id: c.id, regime: 'Première enveloppe (France Relance)', statut: 'CONVENTIONNEMENT_VALIDE', postes: 2, montant_centimes: 10_000_000, date_debut: c.dateDebut, date_fin: c.dateFin, verse_centimes: 10_000_000, justifie_centimes: 0, a_reverser_centimes: 0 });

@@ -13,6 +13,7 @@ import { enqueue } from '../platform/jobs/jobs.js';
 import { parisCalendarDate } from '../platform/paris.js';
 import { formatEuros } from '../platform/money.js';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
+import type { Notifier } from '../notifications/notifications.js';
 import { getDossierOfStructure, structuresValidees } from '../programme/dossiers.js';
 import { derniereDecisionPositive } from '../programme/coselec.js';
 import { periodesDesStructures } from '../recrutement/recrutement.js';
@@ -125,7 +126,7 @@ export async function calculer(db: Db, c: Convention, today = parisCalendarDate(
  * to-repay figures and alerts. A change of the committed amount is an event and an audit entry with
  * before and after.
  */
-async function enregistrerCalcul(tx: Db, actor: Actor, c: Convention, today: string, contrats?: ContratSpec[]): Promise<Convention> {
+async function enregistrerCalcul(tx: Db, actor: Actor, c: Convention, today: string, contrats?: ContratSpec[], notifier?: Notifier): Promise<Convention> {
   const ps = await postesDe(tx, c.id);
   const k = await calculer(tx, c, today, { postes: ps, ...(contrats ? { contrats } : {}) });
   const byNumero = new Map(ps.map((p) => [p.numero, p]));
@@ -148,6 +149,11 @@ async function enregistrerCalcul(tx: Db, actor: Actor, c: Convention, today: str
     })
     .where(eq(conventions.id, c.id))
     .returning();
+  // A new alert is told to the structure (once: the next computations carry the same type).
+  const nouvelles = k.alertes.filter((a) => !c.alertes.includes(a.type) && a.type !== 'contrat_sans_poste');
+  if (notifier && nouvelles.length && !c.demo) {
+    await notifier.notify(tx, { role: 'structure', structureId: c.structureId }, 'conventions.alerte', { numero: c.numero, id: c.id, messages: nouvelles.map((a) => a.message) });
+  }
   if (k.montantCentimes !== c.montantCentimes) {
     const resume = `Montant conventionné : ${formatEuros(c.montantCentimes)} → ${formatEuros(k.montantCentimes)} (${c.postes} → ${actifs} poste${actifs > 1 ? 's' : ''})`;
     await addEvenement(tx, c.id, actor, resume, { avant: c.montantCentimes, apres: k.montantCentimes, postesAvant: c.postes, postesApres: actifs });
@@ -171,7 +177,7 @@ async function enregistrerCalcul(tx: Db, actor: Actor, c: Convention, today: str
  *   returned are the highest-numbered vacant ones, returned from today (what remains due falls);
  * - every post's state and the figures are computed again.
  */
-export async function synchroniserStructure(db: Db, structureId: string, today = parisCalendarDate(), actor: Actor = SYSTEM_ACTOR): Promise<Convention | undefined> {
+export async function synchroniserStructure(db: Db, structureId: string, today = parisCalendarDate(), actor: Actor = SYSTEM_ACTOR, notifier?: Notifier): Promise<Convention | undefined> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`conventions:${structureId}`}))`);
     const dossier = await getDossierOfStructure(tx, structureId);
@@ -209,6 +215,7 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
       if (!created) return undefined;
       await tx.insert(postes).values(Array.from({ length: enVigueur }, (_, i) => ({ conventionId: created.id, structureId, numero: i + 1, regimeId: regime.id, debut, depuis: debut })));
       await addEvenement(tx, created.id, actor, `Convention ouverte par la décision positive du comité de sélection n° ${decision.coselecNumero} du ${frDate(decision.date)} : ${enVigueur} poste${enVigueur > 1 ? 's' : ''}, régime « ${regime.nom} »`, { decision: decision.id, regime: regime.id });
+      if (notifier && !created.demo) await notifier.notify(tx, { role: 'structure', structureId }, 'conventions.ouverte', { numero: created.numero, id: created.id, postes: enVigueur });
       c = created;
     }
     if (!c) return undefined;
@@ -233,12 +240,12 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
         await addEvenement(tx, c.id, actor, `Avenant : poste${n > 1 ? 's' : ''} n° ${rendus.map((p) => p.numero).sort((a, b) => a - b).join(', ')} rendu${n > 1 ? 's' : ''} le ${frDate(today)}`, { postes: rendus.map((p) => p.numero) });
       }
     }
-    return enregistrerCalcul(tx, actor, c, today, contrats);
+    return enregistrerCalcul(tx, actor, c, today, contrats, notifier);
   });
 }
 
 /** The nightly run: every agreement not ended more than a year ago is computed for the day, and validated structures without one get theirs. */
-export async function synchroniserTout(db: Db, today = parisCalendarDate()): Promise<number> {
+export async function synchroniserTout(db: Db, today = parisCalendarDate(), notifier?: Notifier): Promise<number> {
   const limite = addDays(today, -366);
   const rows = await db
     .selectDistinct({ id: conventions.structureId })
@@ -247,7 +254,7 @@ export async function synchroniserTout(db: Db, today = parisCalendarDate()): Pro
   const ids = new Set(rows.map((r) => r.id));
   const ouvertes = new Set((await db.selectDistinct({ id: conventions.structureId }).from(conventions)).map((r) => r.id));
   for (const v of await structuresValidees(db)) if (!ouvertes.has(v.structureId)) ids.add(v.structureId);
-  for (const id of ids) await synchroniserStructure(db, id, today);
+  for (const id of ids) await synchroniserStructure(db, id, today, SYSTEM_ACTOR, notifier);
   return ids.size;
 }
 
@@ -273,7 +280,7 @@ export async function modifierDates(db: Db, actor: Actor, id: string, debut: str
 
 const STATUT_VALIDE: Partial<Record<StatutConvention, StatutConvention>> = { CONVENTIONNEMENT_EN_COURS: 'CONVENTIONNEMENT_VALIDE', RECONVENTIONNEMENT_INITIE: 'RECONVENTIONNEMENT_VALIDE' };
 
-export async function valider(db: Db, actor: Actor, id: string): Promise<Convention> {
+export async function valider(db: Db, actor: Actor, id: string, notifier?: Notifier): Promise<Convention> {
   return db.transaction(async (tx) => {
     const c = await lockConvention(tx, id);
     if (c.etat === 'accepte') throw new ConventionsError('Cette convention est déjà validée.', 'convention', 409);
@@ -282,6 +289,7 @@ export async function valider(db: Db, actor: Actor, id: string): Promise<Convent
     const statut = STATUT_VALIDE[c.statut as StatutConvention] ?? c.statut;
     const [after] = await tx.update(conventions).set({ etat: 'accepte', statut, valideLe: new Date(), validePar: nomActeur(actor), updatedAt: new Date() }).where(eq(conventions.id, c.id)).returning();
     await addEvenement(tx, c.id, actor, 'Convention validée par la Banque des Territoires');
+    if (notifier) await notifier.notify(tx, { role: 'structure', structureId: c.structureId }, 'conventions.validee', { numero: c.numero, id: c.id });
     await recordAudit(tx, actor, { action: 'conventions.validee', objectType: 'convention', objectId: c.id, summary: `Convention n° ${c.numero} (${c.nom}) validée`, before: { etat: c.etat, statut: c.statut }, after: { etat: 'accepte', statut } });
     return after!;
   });
@@ -302,7 +310,7 @@ export async function cloreSansValidation(db: Db, actor: Actor, id: string, etat
 }
 
 /** A payment. Refused unless the agreement is validated, and when it would exceed the committed amount. */
-export async function enregistrerVersement(db: Db, actor: Actor, id: string, v: { date: string; montantCentimes: number; reference: string }): Promise<{ convention: Convention; versement: Versement }> {
+export async function enregistrerVersement(db: Db, actor: Actor, id: string, v: { date: string; montantCentimes: number; reference: string }, notifier?: Notifier): Promise<{ convention: Convention; versement: Versement }> {
   return db.transaction(async (tx) => {
     const c = await lockConvention(tx, id);
     if (c.etat !== 'accepte') {
@@ -329,6 +337,7 @@ export async function enregistrerVersement(db: Db, actor: Actor, id: string, v: 
       before: { verseCentimes: c.verseCentimes },
       after: { verseCentimes: after!.verseCentimes },
     });
+    if (notifier) await notifier.notify(tx, { role: 'structure', structureId: c.structureId }, 'conventions.versement', { numero: c.numero, id: c.id, montant: v.montantCentimes, date: v.date, verse: after!.verseCentimes });
     const computed = await enregistrerCalcul(tx, actor, after!, parisCalendarDate());
     return { convention: computed, versement: versement! };
   });

@@ -93,8 +93,8 @@ describe('the structure signs', () => {
   it('or uploads the countersigned PDF; a file that is not a PDF is refused with a message', async () => {
     const { c, client } = await aSigner();
     const bad = await upload(client, c.id, [
-      { name: 'nom', value: 'Jeanne Maire' },
-      { name: 'fonction', value: 'Maire' },
+      { name: 'signataire_nom', value: 'Jeanne Maire' },
+      { name: 'signataire_fonction', value: 'Maire' },
       { name: 'fichier', filename: 'convention.pdf', type: 'application/pdf', content: Buffer.from('pas un PDF du tout') },
     ]);
     expect(bad.statusCode).toBe(415);
@@ -102,8 +102,8 @@ describe('the structure signs', () => {
     const doc = await PDFDocument.create();
     doc.addPage([200, 200]).drawText('Convention signee', { x: 20, y: 100, size: 12 });
     const good = await upload(client, c.id, [
-      { name: 'nom', value: 'Jeanne Maire' },
-      { name: 'fonction', value: 'Maire' },
+      { name: 'signataire_nom', value: 'Jeanne Maire' },
+      { name: 'signataire_fonction', value: 'Maire' },
       { name: 'fichier', filename: 'convention-signee.pdf', type: 'application/pdf', content: Buffer.from(await doc.save()) },
     ]);
     expect(good.statusCode).toBe(303);

@@ -82,7 +82,7 @@ export function registerConventionsApi(app: FastifyInstance, deps: AppDeps): voi
     const c = await loadConvention(db, request, reply, 'conventions:instruire');
     if (!c) return reply;
     try {
-      const after = await valider(db, actorOf(request), c.id);
+      const after = await valider(db, actorOf(request), c.id, deps.notifier);
       return reply.send(conventionPayload(after, (await getRegime(db, after.regimeId))?.nom ?? ''));
     } catch (e) {
       if (e instanceof ConventionsError) return problemOf(reply, e);
@@ -99,7 +99,7 @@ export function registerConventionsApi(app: FastifyInstance, deps: AppDeps): voi
       return reply.problem(400, 'Versement invalide', Object.values(v.errors).join(' '), { invalid_params: Object.entries(v.errors).map(([name, reason]) => ({ name, reason })) });
     }
     try {
-      const { convention, versement } = await enregistrerVersement(db, actorOf(request), c.id, v.value);
+      const { convention, versement } = await enregistrerVersement(db, actorOf(request), c.id, v.value, deps.notifier);
       reply.header('location', `/api/v1/conventions/${c.id}`);
       return reply.code(201).send({
         id: versement.id,

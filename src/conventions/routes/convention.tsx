@@ -83,13 +83,13 @@ export function registerConventionRoutes(app: FastifyInstance, deps: AppDeps, st
     scope.post('/conventions/:id/contresigne', { config: { access: 'conventions:signer' } }, async (request, reply) => {
       const c = await loadConvention(db, request, reply, 'conventions:signer');
       if (!c) return reply;
-      const up = await readUpload(request, { fileField: 'fichier', fields: { nom: LIMITES.signataire, fonction: LIMITES.fonction }, maxBytes: CONTRESIGNE_MAX_BYTES });
+      const up = await readUpload(request, { fileField: 'fichier', fields: { signataire_nom: LIMITES.signataire, signataire_fonction: LIMITES.fonction }, maxBytes: CONTRESIGNE_MAX_BYTES });
       if (!up.ok) return page(request, reply, c, { form: 'contresigne', values: up.fields, errors: { [up.field === '_form' ? 'fichier' : up.field]: up.message } }, up.status);
-      const nom = (up.fields.nom ?? '').trim();
-      const fonction = (up.fields.fonction ?? '').trim();
+      const nom = (up.fields.signataire_nom ?? '').trim();
+      const fonction = (up.fields.signataire_fonction ?? '').trim();
       const errors: Record<string, string> = {};
-      if (!nom) errors.nom = 'Indiquez le nom du signataire.';
-      if (!fonction) errors.fonction = 'Indiquez la fonction du signataire.';
+      if (!nom) errors.signataire_nom = 'Indiquez le nom du signataire.';
+      if (!fonction) errors.signataire_fonction = 'Indiquez la fonction du signataire.';
       if (!up.file) errors.fichier = 'Choisissez la convention signée, au format PDF.';
       if (Object.keys(errors).length) return page(request, reply, c, { form: 'contresigne', values: up.fields, errors }, 400);
       return act(

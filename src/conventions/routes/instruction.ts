@@ -30,7 +30,7 @@ export function registerInstructionRoutes(app: FastifyInstance, deps: AppDeps, s
     const c = await loadConvention(db, request, reply, 'conventions:instruire');
     if (!c) return reply;
     return act(request, reply, c, 'validation', async () => {
-      await valider(db, actorOf(request), c.id);
+      await valider(db, actorOf(request), c.id, deps.notifier);
       return 'Convention validée : vous pouvez enregistrer les versements.';
     });
   });
@@ -63,7 +63,7 @@ export function registerInstructionRoutes(app: FastifyInstance, deps: AppDeps, s
     }
     return act(request, reply, c, 'versement', async () => {
       try {
-        await enregistrerVersement(db, actorOf(request), c.id, v.value);
+        await enregistrerVersement(db, actorOf(request), c.id, v.value, deps.notifier);
       } catch (e) {
         if (e instanceof ConventionsError && e.field === 'montant_centimes') throw new ConventionsError(e.message, 'montant', e.status);
         throw e;

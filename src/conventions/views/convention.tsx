@@ -261,8 +261,8 @@ export function ConventionPage(v: ConventionView) {
               <h3 class="fr-h6 fr-mt-3w">Ou déposer la convention contresignée</h3>
               <Erreurs v={v} form="contresigne" />
               <form method="post" action={uploadAction(`${base}/contresigne`, v.ctx.csrf)} enctype="multipart/form-data" novalidate>
-                <Input name="nom" label="Nom du signataire" required maxLength={150} values={vals('contresigne')} errors={errs('contresigne')} />
-                <Input name="fonction" label="Fonction du signataire" required maxLength={150} values={vals('contresigne')} errors={errs('contresigne')} />
+                <Input name="signataire_nom" label="Nom du signataire" required maxLength={150} values={vals('contresigne')} errors={errs('contresigne')} />
+                <Input name="signataire_fonction" label="Fonction du signataire" required maxLength={150} values={vals('contresigne')} errors={errs('contresigne')} />
                 <div class={`fr-upload-group${errs('contresigne')?.fichier ? ' fr-upload-group--error' : ''} fr-mb-2w`}>
                   <label class="fr-label" for="champ-fichier">
                     Convention signée (PDF)
