@@ -74,15 +74,14 @@ const nombres = <T extends Totaux>(r: T): T => ({
 /** Totals by région or département, and the overall total, in the caller's scope. */
 export async function tableauParTerritoire(db: Db, scope: Scope, f: FiltresConventions, par: 'region' | 'departement'): Promise<{ lignes: LigneGroupe[]; total: Totaux }> {
   const col = par === 'region' ? conventions.region : conventions.departement;
-  const where = conditions(scope, f);
-  const [rows, [total]] = await Promise.all([
-    db.select({ code: col, ...agregats }).from(conventions).where(where).groupBy(col),
-    db.select(agregats).from(conventions).where(where),
-  ]);
+  const rows = await db.select({ code: col, ...agregats }).from(conventions).where(conditions(scope, f)).groupBy(col);
+  // The groups cover exactly the filtered rows: the total is their sum (one query, not two).
+  const total: Totaux = { conventions: 0, postes: 0, montantCentimes: 0, verseCentimes: 0, justifieCentimes: 0, aReverserCentimes: 0, alertes: 0 };
+  for (const r of rows) for (const k of Object.keys(total) as (keyof Totaux)[]) total[k] += Number(r[k]);
   const libelle = (code: string) => (par === 'region' ? region(code)?.nom ?? code : `${code} · ${departement(code)?.nom ?? ''}`);
   return {
     lignes: rows.map((r) => nombres({ ...r, libelle: libelle(r.code) })).sort((a, b) => (par === 'region' ? a.libelle.localeCompare(b.libelle, 'fr') : a.code.localeCompare(b.code))),
-    total: nombres(total ?? { conventions: 0, postes: 0, montantCentimes: 0, verseCentimes: 0, justifieCentimes: 0, aReverserCentimes: 0, alertes: 0 }),
+    total,
   };
 }
 

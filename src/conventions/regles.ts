@@ -97,7 +97,8 @@ const min = (a: string, b: string) => (a < b ? a : b);
 const max = (a: string, b: string) => (a > b ? a : b);
 
 /** « 12,5 mois » */
-export const formatMois = (m: number) => `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(m)} mois`;
+const MOIS = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+export const formatMois = (m: number) => `${MOIS.format(m)} mois`;
 
 // ——— Amounts ———
 

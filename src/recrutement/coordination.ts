@@ -68,7 +68,8 @@ export class CoordinationError extends Error {
 }
 
 const fr = (d: string) => d.split('-').reverse().join('/');
-const nombre = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
+const NOMBRE = new Intl.NumberFormat('fr-FR');
+const nombre = (n: number) => NOMBRE.format(n);
 
 /** A whole number written with digits only (no sign, no decimals, no exponent), or NaN. */
 function entier(v: string): number {

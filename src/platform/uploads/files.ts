@@ -214,8 +214,10 @@ export function sendFile(reply: FastifyReply, file: FileWithContent): FastifyRep
 }
 
 /** "12 Ko", "1,5 Mo": sizes for people (1 Ko = 1 024 octets). */
+const TAILLE = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
 export function formatSize(bytes: number): string {
-  const nf = (n: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(n);
+  const nf = (n: number) => TAILLE.format(n);
   if (bytes < 1024) return `${bytes} octet${bytes > 1 ? 's' : ''}`;
   if (bytes < 1024 * 1024) return `${nf(Math.max(1, Math.round((bytes / 1024) * 10) / 10))} Ko`;
   return `${nf(Math.round((bytes / 1024 / 1024) * 10) / 10)} Mo`;
