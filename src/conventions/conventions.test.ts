@@ -25,8 +25,8 @@ import { definirEnveloppe, postesDuTerritoire } from '../programme/postes.js';
 import { demanderAvenant, avisAvenant, deciderAvenant } from '../programme/avenants.js';
 import { candidats, contrats, misesEnRelation } from '../recrutement/schema.js';
 import { conventions, documents } from './schema.js';
-import { addMonths, finMaximale } from './regles.js';
-import { conventionsDeStructure, demarrerReconventionnement, modifierDates, synchroniserStructure, type Convention } from './conventions.js';
+import { addDays, addMonths, finMaximale } from './regles.js';
+import { calculer, conventionsDeStructure, demarrerReconventionnement, modifierDates, synchroniserStructure, type Convention } from './conventions.js';
 import { creerRegime } from './regimes.js';
 import { documentCourant, signer } from './documents.js';
 
@@ -228,6 +228,7 @@ describe('renewal', () => {
     const d = await valide(2);
     const c = await courante(d.structureId);
     const k = await contrat(d.structureId, today);
+    const autre = await contrat(d.structureId, today);
     await synchroniserStructure(db(), d.structureId, today);
     await db().update(conventions).set({ etat: 'accepte', statut: 'CONVENTIONNEMENT_VALIDE' }).where(eq(conventions.id, c.id));
     await expect(demarrerReconventionnement(db(), SYSTEM_ACTOR, c.id, [k.id])).rejects.toMatchObject({ status: 409, field: 'regime' });
@@ -236,6 +237,16 @@ describe('renewal', () => {
     const r = await demarrerReconventionnement(db(), SYSTEM_ACTOR, c.id, [k.id]);
     expect(r).toMatchObject({ statut: 'RECONVENTIONNEMENT_INITIE', etat: 'en_construction', postes: 1, montantCentimes: 4_000_000, precedenteId: c.id });
     await expect(demarrerReconventionnement(db(), SYSTEM_ACTOR, c.id, [k.id])).rejects.toMatchObject({ status: 409 });
+    // Once it runs, its one post is held by the contract carried over; the other contract is not its business.
+    const plusTard = addMonths(r.dateDebut, 1);
+    const k2 = await calculer(db(), r, plusTard);
+    expect(k2.postes).toEqual([expect.objectContaining({ numero: 1, etat: 'occupe' })]);
+    expect(k2.postes[0]!.historique.at(-1)).toMatchObject({ etat: 'occupe', contratId: k.id });
+    expect(k2.postes[0]!.historique.some((h) => h.contratId === autre.id)).toBe(false);
+    expect(k2.alertes.filter((a) => a.type === 'contrat_sans_poste')).toEqual([]);
+    // The first agreement no longer warns about its end: a renewal is under way.
+    expect((await courante(d.structureId)).id).toBe(r.id);
+    expect((await calculer(db(), c, addDays(c.dateFin, -30))).alertes.map((a) => a.type)).not.toContain('fin_sans_renouvellement');
   });
 });
 

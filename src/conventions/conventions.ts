@@ -90,6 +90,13 @@ async function contratsDe(tx: Db, structureId: string): Promise<ContratSpec[]> {
   return (await periodesDesStructures(tx, [structureId])).map((c) => ({ id: c.id, nom: c.nom, debut: c.debut, fin: c.fin, renouvelle: c.renouvelle }));
 }
 
+/** A renewal's contracts: those carried over, the contracts that renew them in turn, and any that start within it. */
+export function contratsDuRenouvellement(tous: readonly ContratSpec[], reconduits: readonly string[], debut: string): ContratSpec[] {
+  const garde = new Set(reconduits);
+  for (const k of [...tous].sort((a, b) => (a.debut < b.debut ? -1 : 1))) if (k.renouvelle && garde.has(k.renouvelle)) garde.add(k.id);
+  return tous.filter((k) => garde.has(k.id) || k.debut >= debut);
+}
+
 /** Whether a renewal follows this agreement (its end is then not an alert). */
 async function aUnSuccesseur(tx: Db, c: Convention): Promise<boolean> {
   const [s] = await tx.select({ id: conventions.id }).from(conventions).where(and(eq(conventions.precedenteId, c.id), notInArray(conventions.etat, ['refuse', 'sans_suite']))).limit(1);
@@ -98,12 +105,13 @@ async function aUnSuccesseur(tx: Db, c: Convention): Promise<boolean> {
 
 /** The agreement computed now, from its posts and the contracts (what every screen shows). */
 export async function calculer(db: Db, c: Convention, today = parisCalendarDate(), pre?: { regime?: Regime; postes?: Poste[]; contrats?: ContratSpec[] }): Promise<CalculConvention> {
-  const [regime, ps, contrats, successeur] = await Promise.all([
+  const [regime, ps, tous, successeur] = await Promise.all([
     pre?.regime ?? regimeDe(db, c.regimeId),
     pre?.postes ?? postesDe(db, c.id),
     pre?.contrats ?? contratsDe(db, c.structureId),
     aUnSuccesseur(db, c),
   ]);
+  const contrats = c.contratsReconduits.length ? contratsDuRenouvellement(tous, c.contratsReconduits, c.dateDebut) : tous;
   return calculerConvention(
     {
       montantPosteCentimes: regime.montantPosteCentimes,
@@ -220,10 +228,11 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
     }
     if (!c) return undefined;
     const contrats = await contratsDe(tx, structureId);
-    if (c.statut === 'CONVENTIONNEMENT_EN_COURS' || c.statut === 'CONVENTIONNEMENT_VALIDE') {
+    {
       const ps = await postesDe(tx, c.id);
       const actifs = ps.filter((p) => !p.renduLe);
-      if (enVigueur > actifs.length) {
+      // A first agreement follows the posts in force both ways; a renewal covers the contracts carried over, and only gives posts back.
+      if (enVigueur > actifs.length && c.precedenteId === null) {
         const n = enVigueur - actifs.length;
         const from = Math.max(0, ...ps.map((p) => p.numero));
         const debut = today < c.dateDebut ? c.dateDebut : today;
@@ -240,6 +249,8 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
         await addEvenement(tx, c.id, actor, `Avenant : poste${n > 1 ? 's' : ''} n° ${rendus.map((p) => p.numero).sort((a, b) => a - b).join(', ')} rendu${n > 1 ? 's' : ''} le ${frDate(today)}`, { postes: rendus.map((p) => p.numero) });
       }
     }
+    // The earlier agreements still run their course (a renewal may start before the first one ends).
+    for (const o of list) if (o.id !== c.id && o.etat !== 'refuse' && o.etat !== 'sans_suite' && o.dateFin >= addDays(today, -366)) await enregistrerCalcul(tx, actor, o, today, contrats, notifier);
     return enregistrerCalcul(tx, actor, c, today, contrats, notifier);
   });
 }

@@ -321,8 +321,10 @@ describe('committees', () => {
     // The structure's (invited) account is notified of its decision, and only of its own, by a job the closing enqueued.
     expect(await listNotifications(db(), (await contactDe(positif)).id)).toHaveLength(0);
     await worker.runDue();
-    const notes = await listNotifications(db(), (await contactDe(positif)).id);
-    expect(notes).toHaveLength(1);
+    const toutes = await listNotifications(db(), (await contactDe(positif)).id);
+    // Besides its decision, its agreement opened (src/conventions follows the posts): that one is the agreements' to test.
+    expect(toutes.map((n) => n.kind).sort()).toEqual(['conventions.ouverte', 'programme.decision']);
+    const notes = toutes.filter((n) => n.kind.startsWith('programme.'));
     expect(notes[0]).toMatchObject({ kind: 'programme.decision', title: `Candidature n° ${positif.numero} : décision du comité de sélection`, link: `/structures/${positif.structureId}/dossier` });
     expect(notes[0]!.body).toContain('2 postes de conseiller numérique accordés');
     const refus = await listNotifications(db(), (await contactDe(negatif)).id);
