@@ -29,7 +29,8 @@ import { registerNotificationsRoutes } from './notifications/routes.js';
 import { registerJobsNotifications } from './platform/jobs/notifications.js';
 import { registerProgrammeJobs, registerProgrammeNotifications } from './programme/jobs.js';
 import { registerProgrammeRoutes, type ProgrammeOptions } from './programme/routes.js';
-import { onPostesChanged } from './programme/ports.js';
+import { onPostesChanged, setEnPostePort } from './programme/ports.js';
+import { postesOccupes } from './recrutement/lecture.js';
 import { Appariement } from './recrutement/matching.js';
 import { periodesDeTravail, structuresModifiees } from './recrutement/recrutement.js';
 import { membresPendant } from './recrutement/equipes.js';
@@ -117,6 +118,8 @@ export async function buildApp(opts: BuildOptions) {
   const appariement = new Appariement();
   app.decorate('appariement', appariement);
   onPostesChanged(structuresModifiees);
+  // The programme's « in post » (amendments that return posts, the posts table) is recruitment's.
+  setEnPostePort(postesOccupes);
   registerRecrutementJobs(deps.jobs, deps.notifier, appariement);
   registerRecrutementNotifications(deps.notifier);
   registerRecrutementRoutes(app, deps, { appariement, storage });

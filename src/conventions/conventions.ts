@@ -105,12 +105,11 @@ async function aUnSuccesseur(tx: Db, c: Convention): Promise<boolean> {
 
 /** The agreement computed now, from its posts and the contracts (what every screen shows). */
 export async function calculer(db: Db, c: Convention, today = parisCalendarDate(), pre?: { regime?: Regime; postes?: Poste[]; contrats?: ContratSpec[] }): Promise<CalculConvention> {
-  const [regime, ps, tous, successeur] = await Promise.all([
-    pre?.regime ?? regimeDe(db, c.regimeId),
-    pre?.postes ?? postesDe(db, c.id),
-    pre?.contrats ?? contratsDe(db, c.structureId),
-    aUnSuccesseur(db, c),
-  ]);
+  // One after the other: `db` may be a transaction (one connection).
+  const regime = pre?.regime ?? (await regimeDe(db, c.regimeId));
+  const ps = pre?.postes ?? (await postesDe(db, c.id));
+  const tous = pre?.contrats ?? (await contratsDe(db, c.structureId));
+  const successeur = await aUnSuccesseur(db, c);
   const contrats = c.contratsReconduits.length ? contratsDuRenouvellement(tous, c.contratsReconduits, c.dateDebut) : tous;
   return calculerConvention(
     {

@@ -18,3 +18,17 @@ export async function postesChanged(tx: Db, structureIds: string[]): Promise<voi
   if (!structureIds.length) return;
   for (const l of listeners) await l(tx, structureIds);
 }
+
+/**
+ * Who is in post, per structure: recruitment's posts held by a contract (wired in src/app.ts). Until it
+ * is wired (a programme without recruitment), an active account with the conseiller or coordinator role.
+ */
+export type EnPostePort = (db: Db, structureIds?: string[]) => Promise<Map<string, number>>;
+
+let enPoste: EnPostePort | null = null;
+
+export function setEnPostePort(p: EnPostePort): void {
+  enPoste = p;
+}
+
+export const enPostePort = (): EnPostePort | null => enPoste;

@@ -9,6 +9,7 @@ import type { Db } from '../platform/db.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { departement as departementOf, departements } from '../territoires/territoires.js';
 import { countActiveUsersByStructure } from '../comptes/users.js';
+import { enPostePort } from './ports.js';
 import { dossiers, territoiresPostes, vagues } from './schema.js';
 import { depassements, type DepassementEnveloppe } from './regles.js';
 import { nomActeur, ProgrammeError, type Dossier } from './dossiers.js';
@@ -125,12 +126,13 @@ export async function vaguesDe(db: Db, code: string): Promise<(typeof vagues.$in
 }
 
 /**
- * Conseillers in post per structure (all structures when `structureIds` is absent). Until recruitment
- * lands, a conseiller in post is an active account with the conseiller or coordinator role on the
- * structure; contracts will replace this.
+ * Conseillers in post per structure (all structures when `structureIds` is absent): the posts held by a
+ * contract in recruitment (through ports.ts); without recruitment wired, the active accounts with the
+ * conseiller or coordinator role on the structure.
  */
 export async function conseillersEnPoste(db: Db, structureIds?: string[]): Promise<Map<string, number>> {
-  return countActiveUsersByStructure(db, ['conseiller', 'coordinateur'], structureIds);
+  const port = enPostePort();
+  return port ? port(db, structureIds) : countActiveUsersByStructure(db, ['conseiller', 'coordinateur'], structureIds);
 }
 
 export interface LignePostes {

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { structuresRecrutement } from '../recrutement/schema.js';
 import { createTestApp, peerDatabase, type TestContext } from '../platform/testing.js';
 import { createJobWorker, type JobWorker } from '../platform/jobs/jobs.js';
 import { jobs } from '../platform/jobs/schema.js';
@@ -116,10 +117,15 @@ async function valide(postes: number, lieu: Lieu = METZ): Promise<Dossier> {
   return (await getDossier(db(), d.id))!;
 }
 
-/** A conseiller in post in the structure (until contracts land: an account with the role). */
+/** A conseiller in post in the structure: a post held in recruitment (its projection of the structure, as a recruitment would leave it). */
 async function embaucher(d: Dossier): Promise<User> {
   seq += 1;
-  return createUser(db(), SYSTEM_ACTOR, { email: `conseiller-${seq}@test.fr`, firstName: 'Claude', lastName: `Conseiller ${seq}`, roles: [{ role: 'conseiller', departement: null, structureId: d.structureId }] });
+  const u = await createUser(db(), SYSTEM_ACTOR, { email: `conseiller-${seq}@test.fr`, firstName: 'Claude', lastName: `Conseiller ${seq}`, roles: [{ role: 'conseiller', departement: null, structureId: d.structureId }] });
+  await db()
+    .insert(structuresRecrutement)
+    .values({ structureId: d.structureId, nom: d.nom, communeInsee: d.communeInsee, departement: d.departement, lat: 49.12, lng: 6.18, postes: d.postesValides, occupes: 1, dateDebut: d.dateDebut })
+    .onConflictDoUpdate({ target: structuresRecrutement.structureId, set: { occupes: sql`${structuresRecrutement.occupes} + 1` } });
+  return u;
 }
 
 async function avenantPret(d: Dossier, input: { type: string; postes: unknown; motif?: string }) {

@@ -197,3 +197,13 @@ export async function structuresFigures(db: Db, structureIds: string[]): Promise
     .where(and(inArray(misesEnRelation.structureId, structureIds), eq(misesEnRelation.statut, 'nouvelle')));
   return { postes: rows.reduce((a, r) => a + r.postes, 0), occupes: rows.reduce((a, r) => a + r.occupes, 0), nouvelles: n?.n ?? 0 };
 }
+
+/** Posts held per structure (recruited, validated, rupture declared, renewal): what the programme counts as in post. */
+export async function postesOccupes(db: Db, structureIds?: string[]): Promise<Map<string, number>> {
+  if (structureIds && structureIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: structuresRecrutement.structureId, n: structuresRecrutement.occupes })
+    .from(structuresRecrutement)
+    .where(structureIds ? inArray(structuresRecrutement.structureId, structureIds) : undefined);
+  return new Map(rows.filter((r) => r.n > 0).map((r) => [r.id, r.n]));
+}
