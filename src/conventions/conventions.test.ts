@@ -220,6 +220,11 @@ describe('posts, one by one, from the contracts', () => {
     const c2 = await courante(d.structureId);
     expect(c2.postes).toBe(4);
     expect(c2.montantCentimes).toBe(c.montantCentimes + 10_000_000);
+    const changes = await db().select().from(auditLog).where(and(eq(auditLog.objectId, c.id), eq(auditLog.action, 'conventions.montant')));
+    expect(changes.map((a) => [a.before, a.after])).toEqual([
+      [{ montantCentimes: 15_000_000, postes: 3 }, { montantCentimes: c.montantCentimes, postes: 2 }],
+      [{ montantCentimes: c.montantCentimes, postes: 2 }, { montantCentimes: c2.montantCentimes, postes: 4 }],
+    ]);
   });
 });
 
@@ -286,12 +291,15 @@ describe('who sees what', () => {
     expect((await s.get('/conventions')).statusCode).toBe(403);
   });
 
-  it('every amount change is an audited event with before and after', async () => {
+  it('opening is audited with its amount; dates changes carry before and after', async () => {
     const d = await valide(1);
     const c = await courante(d.structureId);
-    const ev = await db().select().from(documents).where(eq(documents.conventionId, c.id));
-    expect(ev).toEqual([]);
-    const rows = await db().select().from(auditLog).where(and(eq(auditLog.objectId, c.id), eq(auditLog.action, 'conventions.montant')));
-    expect(rows[0]).toMatchObject({ before: { montantCentimes: 0 }, after: { montantCentimes: 5_000_000, postes: 1 } });
+    expect(await db().select().from(documents).where(eq(documents.conventionId, c.id))).toEqual([]);
+    const [ouverte] = await db().select().from(auditLog).where(and(eq(auditLog.objectId, c.id), eq(auditLog.action, 'conventions.ouverte')));
+    expect(ouverte).toMatchObject({ after: { montantCentimes: 5_000_000, postes: 1 } });
+    const fin = addDays(c.dateFin, -1);
+    await modifierDates(db(), SYSTEM_ACTOR, c.id, c.dateDebut, fin);
+    const [dates] = await db().select().from(auditLog).where(and(eq(auditLog.objectId, c.id), eq(auditLog.action, 'conventions.dates')));
+    expect(dates).toMatchObject({ before: { dateFin: c.dateFin }, after: { dateFin: fin } });
   });
 });

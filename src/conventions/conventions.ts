@@ -19,7 +19,7 @@ import { derniereDecisionPositive } from '../programme/coselec.js';
 import { periodesDesStructures } from '../recrutement/recrutement.js';
 import { departement as departementOf } from '../territoires/territoires.js';
 import { conventions, evenements, postes, regimes, versements } from './schema.js';
-import { addDays, calculerConvention, finMaximale, frDate, regimeOuvert, type CalculConvention, type StatutConvention, type EtatDossier, type ContratSpec } from './regles.js';
+import { addDays, calculerConvention, finMaximale, frDate, montantUnitaire, regimeOuvert, type CalculConvention, type StatutConvention, type EtatDossier, type ContratSpec } from './regles.js';
 import { ConventionsError, listRegimes, nomActeur, type Regime } from './regimes.js';
 
 export type Convention = typeof conventions.$inferSelect;
@@ -214,7 +214,7 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
           dateDebut: debut,
           dateFin: finMaximale(debut),
           postes: enVigueur,
-          montantCentimes: 0,
+          montantCentimes: enVigueur * montantUnitaire(regime, dossier.zrr || dossier.qpv),
           demo: dossier.demo,
         })
         .onConflictDoNothing()
@@ -222,6 +222,7 @@ export async function synchroniserStructure(db: Db, structureId: string, today =
       if (!created) return undefined;
       await tx.insert(postes).values(Array.from({ length: enVigueur }, (_, i) => ({ conventionId: created.id, structureId, numero: i + 1, regimeId: regime.id, debut, depuis: debut })));
       await addEvenement(tx, created.id, actor, `Convention ouverte par la décision positive du comité de sélection n° ${decision.coselecNumero} du ${frDate(decision.date)} : ${enVigueur} poste${enVigueur > 1 ? 's' : ''}, régime « ${regime.nom} »`, { decision: decision.id, regime: regime.id });
+      await recordAudit(tx, actor, { action: 'conventions.ouverte', objectType: 'convention', objectId: created.id, summary: `Convention n° ${created.numero} ouverte pour ${dossier.nom} : ${formatEuros(created.montantCentimes)}`, after: { montantCentimes: created.montantCentimes, postes: enVigueur, regime: regime.id, decision: decision.id } });
       if (notifier && !created.demo) await notifier.notify(tx, { role: 'structure', structureId }, 'conventions.ouverte', { numero: created.numero, id: created.id, postes: enVigueur });
       c = created;
     }
@@ -388,7 +389,7 @@ export async function demarrerReconventionnement(db: Db, actor: Actor, id: strin
         dateFin: finMaximale(debut),
         postes: choisis.length,
         contratsReconduits: choisis,
-        montantCentimes: 0,
+        montantCentimes: choisis.length * montantUnitaire(regime, c.prioritaire),
         demo: c.demo,
       })
       .returning();
