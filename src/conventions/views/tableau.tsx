@@ -1,7 +1,7 @@
 /** The table of agreements: Banque des Territoires and ANCT nationally, a préfecture its département. */
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { EmptyState, Select, type FormValues } from '../../platform/views/components.js';
-import { departements, regions } from '../../territoires/territoires.js';
+import { departement, departements, regions } from '../../territoires/territoires.js';
 import { ETATS_DOSSIER, STATUTS_CONVENTION } from '../regles.js';
 import type { LigneConvention, LigneGroupe, Regroupement, Totaux } from '../lecture.js';
 import { BadgeEtat, formatEuros, frDate, LIBELLES_ALERTES, libelleStatut } from './format.js';
@@ -167,7 +167,7 @@ export function TableauPage(p: TableauView) {
                       <br />
                       <span class="fr-hint-text">Convention n° {c.numero}</span>
                     </td>
-                    <td>{c.departement}</td>
+                    <td>{departement(c.departement)?.nom ?? c.departement}</td>
                     <td>
                       {libelleStatut(c.statut)}
                       <BadgeEtat etat={c.etat} />
