@@ -14,13 +14,13 @@ import { parisCalendarDate } from '../platform/paris.js';
 import { formatEuros } from '../platform/money.js';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
 import type { Notifier } from '../notifications/notifications.js';
-import { getDossierOfStructure, structuresValidees } from '../programme/dossiers.js';
+import { getDossierOfStructure, nomActeur, structuresValidees } from '../programme/dossiers.js';
 import { derniereDecisionPositive } from '../programme/coselec.js';
 import { periodesDesStructures } from '../recrutement/recrutement.js';
 import { departement as departementOf } from '../territoires/territoires.js';
 import { conventions, evenements, postes, regimes, versements } from './schema.js';
 import { addDays, calculerConvention, finMaximale, frDate, montantUnitaire, regimeOuvert, type CalculConvention, type StatutConvention, type EtatDossier, type ContratSpec } from './regles.js';
-import { ConventionsError, listRegimes, nomActeur, type Regime } from './regimes.js';
+import { ConventionsError, listRegimes, type Regime } from './regimes.js';
 
 export type Convention = typeof conventions.$inferSelect;
 export type Poste = typeof postes.$inferSelect;

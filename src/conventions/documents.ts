@@ -18,7 +18,8 @@ import { commune } from '../territoires/territoires.js';
 import { documents } from './schema.js';
 import { DUREE_MAX_MOIS, frDate, LIMITES, montantEnLettres, montantUnitaire, NATURES_REGIME } from './regles.js';
 import { getConvention, lockConvention, passerEnInstruction, postesDe, type Convention } from './conventions.js';
-import { ConventionsError, getRegime, nomActeur } from './regimes.js';
+import { ConventionsError, getRegime } from './regimes.js';
+import { nomActeur } from '../programme/dossiers.js';
 
 export type Document = typeof documents.$inferSelect;
 

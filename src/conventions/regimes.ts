@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import { isUuid } from '../platform/ids.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
+import { nomActeur } from '../programme/dossiers.js';
 import { regimes } from './schema.js';
 import { regimeOuvert, type NatureRegime, type RegimeValide } from './regles.js';
 
@@ -19,7 +20,6 @@ export class ConventionsError extends Error {
   }
 }
 
-export const nomActeur = (a: Actor) => a.label.replace(/\s*<[^>]*>\s*$/, '').trim() || a.label;
 
 export async function listRegimes(db: Db): Promise<Regime[]> {
   return db.select().from(regimes).orderBy(asc(regimes.entreeDu), asc(regimes.createdAt));

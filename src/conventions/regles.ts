@@ -9,6 +9,7 @@
  */
 import { toCardinal } from 'n2words/fr-FR';
 import { formatEuros } from '../platform/money.js';
+import { isCalendarDate } from '../platform/http.js';
 
 export const STATUTS_CONVENTION = {
   CONVENTIONNEMENT_EN_COURS: 'Conventionnement en cours',
@@ -345,11 +346,8 @@ export function calculerConvention(s: ConventionSpec, today: string): CalculConv
 
 // ——— Input ———
 
-export function isDate(v: unknown): v is string {
-  if (typeof v !== 'string' || !DATE.test(v)) return false;
-  const [y, m, d] = parts(v);
-  return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
-}
+/** A calendar date: the platform's one check (src/platform/http.ts). */
+export const isDate = isCalendarDate;
 
 /** Strictly a non-negative integer number of cents (a JSON number, or digits in a form). */
 export function centimes(v: unknown): number {
