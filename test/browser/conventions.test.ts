@@ -285,7 +285,7 @@ describe.skipIf(chromiumMissing)('conventions : signature par la structure, vali
       expect(await prefecture.locator('main table caption').textContent()).toMatch(/^Conventions par structure/);
       expect(await pmain.getByRole('link', { name: STRUCTURE, exact: true }).count()).toBe(1);
       const departements = await pmain.locator('table tbody tr td:nth-child(2)').allTextContents();
-      expect(new Set(departements.map((d) => d.trim()))).toEqual(new Set(['57']));
+      expect(new Set(departements.map((d) => d.trim()))).toEqual(new Set(['Moselle']));
       await open(prefecture, '/conventions?par=departement', '/conventions?par=departement (préfecture de la Moselle)');
       await open(prefecture, conventionPath, `${conventionPath} (préfecture de la Moselle)`);
       expect(await prefecture.getByRole('button', { name: 'Valider la convention' }).count()).toBe(0);
