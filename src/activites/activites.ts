@@ -14,6 +14,7 @@ import { trancheAge, trancheDuree } from './codes.js';
 import { isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
+import { boundedCache } from '../platform/cache.js';
 import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
 
 export type ActiviteRow = typeof activites.$inferSelect;
@@ -30,7 +31,8 @@ export interface ConseillerProfile {
   lieux: LieuActivite[];
 }
 
-const structureCache = new Map<string, { departement: string; at: number }>();
+/** Each structure's département (it never changes once created), kept five minutes. */
+const structureCache = boundedCache<string, { departement: string }>({ name: 'activites.departement-des-structures', max: 10_000, ttlMs: 300_000 });
 
 /**
  * Who records, and the dates that bound their activities: from their validated contracts (the
@@ -43,11 +45,11 @@ export async function conseillerProfile(db: Db, user: Principal): Promise<Consei
   let departement: string | null = null;
   if (structureId) {
     const cached = structureCache.get(structureId);
-    if (cached && Date.now() - cached.at < 300_000) departement = cached.departement;
+    if (cached) departement = cached.departement;
     else {
       const s = await getStructure(db, structureId);
       departement = s?.departement ?? null;
-      if (s) structureCache.set(structureId, { departement: s.departement, at: Date.now() });
+      if (s) structureCache.set(structureId, { departement: s.departement });
     }
   }
   const [dates, lieux] = await Promise.all([datesOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
@@ -82,8 +84,7 @@ export function bornesDeTravail(periodes: readonly PeriodeDeTravail[], creation:
  * not two per entry. Recruitment drops a user's entry when their contracts change (`oublierProfil`),
  * so that the next entry reads the new dates at once; another instance sees them within the minute.
  */
-const PROFIL_TTL_MS = 60_000;
-const datesCache = new Map<string, { dates: BornesDeTravail; at: number }>();
+const datesCache = boundedCache<string, BornesDeTravail>({ name: 'activites.bornes-des-conseillers', max: 50_000, ttlMs: 60_000 });
 
 /** Forgets what was read of a user's contracts (every user's without an id): call after their contracts change. */
 export function oublierProfil(userId?: string): void {
@@ -96,12 +97,11 @@ onContratsPortChange(() => datesCache.clear());
 async function datesOf(db: Db, userId: string): Promise<BornesDeTravail> {
   const key = userId.toLowerCase();
   const hit = datesCache.get(key);
-  if (hit && Date.now() - hit.at < PROFIL_TTL_MS) return hit.dates;
+  if (hit) return hit;
   const periodes = await getContratsPort().periodesDeTravail(db, userId);
   const u = periodes.length ? undefined : await findUserById(db, userId);
   const dates = bornesDeTravail(periodes, u ? parisDate(u.createdAt) : null);
-  if (datesCache.size > 50_000) datesCache.clear();
-  datesCache.set(key, { dates, at: Date.now() });
+  datesCache.set(key, dates);
   return dates;
 }
 

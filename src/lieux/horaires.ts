@@ -9,23 +9,25 @@
  */
 import OpeningHours from 'opening_hours';
 import { parisWall } from '../platform/paris.js';
+import { boundedCache } from '../platform/cache.js';
 
 /** France, for public holidays (`PH`). */
 const NOMINATIM = { lat: 48.85, lon: 2.35, address: { country_code: 'fr', state: 'Île-de-France' } };
 
-const cache = new Map<string, OpeningHours | null>();
+/** Parsed strings: a place list reuses few distinct strings; bounded (LRU) so odd input cannot grow it. */
+const cache = boundedCache<string, { oh: OpeningHours | null }>({ name: 'lieux.horaires-analysees', max: 20_000, ttlMs: 24 * 3_600_000 });
 
 /** Parses an OSM string (cached); null when it cannot be read. */
 export function parseHoraires(value: string): OpeningHours | null {
-  let oh = cache.get(value);
-  if (oh !== undefined) return oh;
+  const hit = cache.get(value);
+  if (hit) return hit.oh;
+  let oh: OpeningHours | null;
   try {
     oh = new OpeningHours(value, NOMINATIM as never);
   } catch {
     oh = null;
   }
-  if (cache.size > 50_000) cache.clear();
-  cache.set(value, oh);
+  cache.set(value, { oh });
   return oh;
 }
 
