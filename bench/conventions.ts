@@ -117,7 +117,7 @@ async function jobsIdle(pool: pg.Pool, timeoutMs = 120_000): Promise<void> {
 }
 
 /** Signs in with the password form, as a browser does: the session cookie(s) to send afterwards. */
-async function login(base: string, email: string, password: string): Promise<string> {
+export async function login(base: string, email: string, password: string): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {

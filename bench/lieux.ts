@@ -45,14 +45,14 @@ interface CommuneRow {
   pop: number;
 }
 
-function communes(): CommuneRow[] {
+export function communes(): CommuneRow[] {
   const rows = parse(readFileSync(join(SHARED, 'communes.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   return rows
     .map((r) => ({ insee: r.insee_com!, nom: r.commune!, cp: r.code_postal!, lat: Number(r.lat), lng: Number(r.lng), pop: Number(r.population_2021) || 1 }))
     .filter((c) => Number.isFinite(c.lat) && Number.isFinite(c.lng) && /^\d{5}$/.test(c.cp) && c.insee.length === 5);
 }
 
-function synthetic(list: CommuneRow[], n: number): LieuV1[] {
+export function synthetic(list: CommuneRow[], n: number): LieuV1[] {
   const r = rng(42);
   const cumulative: number[] = [];
   let total = 0;

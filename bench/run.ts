@@ -23,6 +23,7 @@ import { fuzz } from './fuzz.js';
 import { programme } from './programme.js';
 import { recrutement } from './recrutement.js';
 import { conventions } from './conventions.js';
+import { importBench } from './import.js';
 
 interface Entry {
   run: BenchFn;
@@ -41,6 +42,7 @@ const BENCHMARKS: Record<string, Entry> = {
   programme: { run: programme, default: false, description: 'programme sur PostgreSQL : 10 000 dossiers dans 101 départements — liste de la préfecture et tableau national (p95), clôture d’un comité de 500 décisions, contre des requêtes nues' },
   recrutement: { run: recrutement, default: false, description: 'recrutement sur PostgreSQL : 50 000 candidats, 5 000 structures — appariement initial, nouveau candidat / nouvelle structure (p95) contre un haversine SQL sur toute la table, page des candidats d’une structure contre Fastify + pg nu' },
   conventions: { run: conventions, default: false, description: 'conventions sur PostgreSQL : 5 000 structures, 15 000 postes, 60 000 versements — tableau national de la Banque (p95) contre le SQL nu, exports CSV/XLSX (durée, Ko, RSS max) contre un select nu' },
+  import: { run: importBench, default: false, description: 'import de lieux : un CSV de près de 20 Mo envoyé par le formulaire ; p99 de /healthz pendant l’import contre le même serveur au repos (objectif < 100 ms)' },
   fuzz: { run: fuzz, default: false, description: 'fuzz des routes : entrées hostiles sur chaque route, anonyme et 4 rôles ; compte les 5xx (doit être 0) et les 4xx mal formées' },
 };
 // --------------------------------------------------------------------------------------------------

@@ -130,6 +130,22 @@ describe('rows the database could not store', () => {
     const [n] = await t.database.query<{ n: number }>("select count(*)::int as n from lieux where origine = 'concurrent'");
     expect(n!.n).toBe(600);
   });
+
+  it('a large import does not hold the database: other queries run between its batches and see its progress', async () => {
+    const total = 1_500;
+    const csv = ['id,pivot,nom,commune,code_postal,adresse,date_maj', ...Array.from({ length: total }, (_, i) => `p${i},,Lieu progressif ${i},Metz,57000,${i} rue P,2024-01-01`)].join('\n');
+    let done = false;
+    const running = importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'progressif' }).finally(() => (done = true));
+    const seen = new Set<number>();
+    while (!done) {
+      const [r] = await t.database.query<{ n: number }>("select count(*)::int as n from lieux where origine = 'progressif'");
+      seen.add(r!.n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    expect((await running).crees).toBe(total);
+    // Before: one transaction for the whole file — a reader saw 0 rows, then all of them.
+    expect([...seen].some((n) => n > 0 && n < total)).toBe(true);
+  }, 120_000);
 });
 
 describe.skipIf(!present)('importing the 2,733 real places of cnfs-2022.json', () => {
@@ -203,17 +219,22 @@ describe.skipIf(!present)('importing the 2,733 real places of cnfs-2022.json', (
   it('nothing half-written: a failure while writing leaves no row of the file', async () => {
     const count = async () => (await t.database.query<{ n: number }>("select count(*)::int as n from lieux where origine = 'atomique'"))[0]!.n;
     const csv = ['id,pivot,nom,commune,code_postal,adresse,date_maj', ...Array.from({ length: 1200 }, (_, i) => `a${i},,Lieu ${i},Metz,57000,${i} rue A,2024-01-01`)].join('\n');
-    // A trigger makes the 1,100th insert fail, after two batches went in.
+    // One place is already there, under another name: the failed import changes it, then puts it back.
+    await importerLieux(t.database.db, SYSTEM_ACTOR, 'id,pivot,nom,commune,code_postal,adresse,date_maj\na0,,Avant,Metz,57000,0 rue A,2024-01-01', { source: 'atomique' });
+    const nom0 = async () => (await t.database.query<{ nom: string }>("select nom from lieux where origine = 'atomique' and origine_id = 'a0'"))[0]?.nom;
+    // A trigger makes the 1,100th insert fail, after several batches went in.
     await t.database.exec(`create function lieux_boom() returns trigger language plpgsql as $$ begin if new.origine_id = 'a1100' then raise exception 'boom'; end if; return new; end $$;
       create trigger lieux_boom before insert on lieux for each row execute function lieux_boom();`);
     try {
       await expect(importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'atomique' })).rejects.toThrow();
-      expect(await count()).toBe(0);
+      expect(await count()).toBe(1);
+      expect(await nom0()).toBe('Avant');
     } finally {
       await t.database.exec('drop trigger lieux_boom on lieux; drop function lieux_boom();');
     }
     await importerLieux(t.database.db, SYSTEM_ACTOR, csv, { source: 'atomique' });
     expect(await count()).toBe(1200);
+    expect(await nom0()).toBe('Lieu 0');
     await t.database.db.execute(sql`delete from lieux where origine = 'atomique'`);
   });
 });

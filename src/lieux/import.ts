@@ -203,7 +203,12 @@ export async function lireFichierParTranches(content: string | Buffer): Promise<
   return csvLu(records, o.encodage);
 }
 
-const BATCH = 500;
+/**
+ * Rows written per statement. Kept small, with a turn of the event loop after each: the embedded
+ * database (PGlite) runs in this process, so a long batch would hold every other request (about
+ * 0.25 ms a row to build and run an insert).
+ */
+const BATCH = 100;
 
 function note(corrections: RapportImport['corrections'], field: string, message: string): void {
   const c = (corrections[field] ??= { n: 0, exemples: [] });
@@ -301,6 +306,66 @@ function preparerLigne(st: Prepare & { seen: Map<string, number> }, { numero, da
 /** Key of the transaction-scoped advisory lock that serialises imports (two never race on the (source, id) index). */
 const IMPORT_LOCK = sql`select pg_advisory_xact_lock(hashtext('lieux:import'))`;
 
+/** Writes one batch in its own transaction; records what it created and the rows it changed, as they were. */
+async function ecrireLot(
+  db: Db,
+  batch: Valide[],
+  structureOf: Map<string, string | null>,
+  report: RapportImport,
+  creees: string[],
+  avant: (typeof lieux.$inferSelect)[],
+): Promise<void> {
+  const counts = { crees: 0, misAJour: 0, inchanges: 0 };
+  const ids: string[] = [];
+  const anciens: (typeof lieux.$inferSelect)[] = [];
+  await db.transaction(async (tx) => {
+    await tx.execute(IMPORT_LOCK);
+    const byOrigine = new Map<string, Valide[]>();
+    for (const x of batch) byOrigine.set(x.origine, [...(byOrigine.get(x.origine) ?? []), x]);
+    const existing = new Map<string, typeof lieux.$inferSelect>();
+    for (const [origine, xs] of byOrigine) {
+      const rows = await tx
+        .select()
+        .from(lieux)
+        .where(and(eq(lieux.origine, origine), inArray(lieux.origineId, xs.map((x) => x.origineId))));
+      for (const r of rows) existing.set(`${origine}\u0000${r.origineId}`, r);
+    }
+    const inserts = [];
+    for (const x of batch) {
+      const e = existing.get(`${x.origine}\u0000${x.origineId}`);
+      if (!e) {
+        inserts.push({ ...columnsOf(x.v), structureId: structureOf.get(x.v.pivot) ?? null, origine: x.origine, origineId: x.origineId, empreinte: x.hash });
+      } else if (e.empreinte === x.hash) {
+        counts.inchanges++;
+      } else {
+        await tx
+          .update(lieux)
+          .set({ ...columnsOf(x.v), structureId: e.structureId ?? structureOf.get(x.v.pivot) ?? null, empreinte: x.hash, updatedAt: new Date() })
+          .where(eq(lieux.id, e.id));
+        anciens.push(e);
+        counts.misAJour++;
+      }
+    }
+    if (inserts.length) ids.push(...(await tx.insert(lieux).values(inserts).returning({ id: lieux.id })).map((r) => r.id));
+    counts.crees = inserts.length;
+  });
+  // Counted once the batch is committed.
+  report.crees += counts.crees;
+  report.misAJour += counts.misAJour;
+  report.inchanges += counts.inchanges;
+  creees.push(...ids);
+  avant.push(...anciens);
+}
+
+/** Undoes the committed batches of a failed import: deletes what it created, puts back what it changed. */
+async function defaireImport(db: Db, creees: string[], avant: (typeof lieux.$inferSelect)[]): Promise<void> {
+  for (let i = 0; i < creees.length; i += 1_000) {
+    await db.delete(lieux).where(inArray(lieux.id, creees.slice(i, i + 1_000)));
+    await laisserPasser();
+  }
+  for (const { id, ...colonnes } of avant) await db.update(lieux).set(colonnes).where(eq(lieux.id, id));
+}
+
 /**
  * Imports a file's places. Nothing is written unless every valid row is (one transaction); a row
  * the database could not store (control characters…) is rejected by validation, never sent.
@@ -325,38 +390,26 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
     if (structureOf.has(x.v.pivot) || !/^\d{14}$/.test(x.v.pivot) || /^0+$/.test(x.v.pivot)) continue;
     structureOf.set(x.v.pivot, (await findStructureBySiret(db, x.v.pivot))?.id ?? null);
   }
-  await db.transaction(async (tx) => {
-    await tx.execute(IMPORT_LOCK);
+  // One short transaction per batch, under the import lock, with a turn of the event loop between
+  // two: the embedded database has a single connection, so one transaction for the whole file would
+  // hold every other request (even /healthz) until its end. All or nothing still holds when a write
+  // fails: what the earlier batches created is deleted and what they changed is put back. After a
+  // crash in the middle, the import is idempotent (rows matched by origin and id, unchanged ones
+  // skipped): sending the file again completes it. The audit entry is written once every batch is in.
+  const creees: string[] = [];
+  const avant: (typeof lieux.$inferSelect)[] = [];
+  try {
     for (let i = 0; i < valides.length; i += BATCH) {
-      const batch = valides.slice(i, i + BATCH);
-      const byOrigine = new Map<string, Valide[]>();
-      for (const x of batch) byOrigine.set(x.origine, [...(byOrigine.get(x.origine) ?? []), x]);
-      const existing = new Map<string, { id: string; empreinte: string; structureId: string | null }>();
-      for (const [origine, xs] of byOrigine) {
-        const rows = await tx
-          .select({ id: lieux.id, origineId: lieux.origineId, empreinte: lieux.empreinte, structureId: lieux.structureId })
-          .from(lieux)
-          .where(and(eq(lieux.origine, origine), inArray(lieux.origineId, xs.map((x) => x.origineId))));
-        for (const r of rows) existing.set(`${origine}\u0000${r.origineId}`, r);
-      }
-      const inserts = [];
-      for (const x of batch) {
-        const e = existing.get(`${x.origine}\u0000${x.origineId}`);
-        if (!e) {
-          inserts.push({ ...columnsOf(x.v), structureId: structureOf.get(x.v.pivot) ?? null, origine: x.origine, origineId: x.origineId, empreinte: x.hash });
-        } else if (e.empreinte === x.hash) {
-          report.inchanges++;
-        } else {
-          await tx
-            .update(lieux)
-            .set({ ...columnsOf(x.v), structureId: e.structureId ?? structureOf.get(x.v.pivot) ?? null, empreinte: x.hash, updatedAt: new Date() })
-            .where(eq(lieux.id, e.id));
-          report.misAJour++;
-        }
-      }
-      if (inserts.length) await tx.insert(lieux).values(inserts);
-      report.crees += inserts.length;
+      await ecrireLot(db, valides.slice(i, i + BATCH), structureOf, report, creees, avant);
+      await laisserPasser();
     }
+  } catch (e) {
+    await defaireImport(db, creees, avant);
+    throw e;
+  } finally {
+    if (report.crees || report.misAJour) notifyLieuxChanged(db);
+  }
+  await db.transaction(async (tx) => {
     await recordAudit(tx, actor, {
       action: 'lieux.importes',
       objectType: 'lieu',
@@ -364,7 +417,6 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
       after: { source: opts.source ?? null, format: report.format, total: report.total, crees: report.crees, misAJour: report.misAJour, inchanges: report.inchanges, rejetes: report.rejetes.length, ecartes: report.ecartes.length },
     });
   });
-  if (report.crees || report.misAJour) notifyLieuxChanged(db);
   return report;
 }
 
