@@ -104,8 +104,13 @@ describe('validateActivite', () => {
     expect(errorsOf({ ...atelier, participants: { ...atelier.participants, deja_accompagnes: 9 } })['participants.deja_accompagnes']).toMatch(/dépassent/);
     expect(errorsOf({ ...atelier, participants: { ...atelier.participants, genres: { autre: 1 } } })['participants.genres']).toMatch(/code inconnu/);
     expect(errorsOf({ ...atelier, participants: { ...atelier.participants, genres: { feminin: -1 } } })['participants.genres']).toMatch(/entier positif/);
-    expect(errorsOf({ ...atelier, participants: { ...atelier.participants, total: 0 } })['participants.total']).toMatch(/entre 1 et/);
-    expect(errorsOf({ ...atelier, participants: { ...atelier.participants, total: '8' } })['participants.total']).toMatch(/entier/);
+    expect(errorsOf({ ...atelier, participants: { ...atelier.participants, total: 0 } })['participants.total']).toMatch(/de 1 à 10000 \(par exemple 8\)/);
+    // Empty: say what to type, not a range.
+    for (const total of [undefined, null, ''])
+      expect(errorsOf({ ...atelier, participants: { ...atelier.participants, total } })['participants.total']).toBe(
+        "Indiquez combien de personnes ont participé à l'atelier, en chiffres (par exemple 8).",
+      );
+    expect(errorsOf({ ...atelier, participants: { ...atelier.participants, total: '8' } })['participants.total']).toMatch(/en chiffres, sans virgule/);
     expect(errorsOf({ ...atelier, participants: undefined }).participants).toMatch(/nombre de participants/);
     expect(errorsOf({ ...atelier, titre_atelier: '' }).titre_atelier).toMatch(/titre/);
     // exactly the total is fine

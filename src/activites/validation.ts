@@ -314,8 +314,9 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
     if (!isObject(p)) errors.participants = 'Indiquez le nombre de participants (participants.total).';
     else {
       let total: number | null = null;
-      if (!isInt(p.total) || p.total < 1 || p.total > LIMITS.participantsMax)
-        errors['participants.total'] = `Le nombre total de participants doit être un entier entre 1 et ${LIMITS.participantsMax}.`;
+      if (absent(p.total) || p.total === '') errors['participants.total'] = "Indiquez combien de personnes ont participé à l'atelier, en chiffres (par exemple 8).";
+      else if (!isInt(p.total) || p.total < 1 || p.total > LIMITS.participantsMax)
+        errors['participants.total'] = `Indiquez un nombre de participants en chiffres, sans virgule, de 1 à ${LIMITS.participantsMax} (par exemple 8).`;
       else total = p.total;
       let deja = 0;
       if (!absent(p.deja_accompagnes)) {

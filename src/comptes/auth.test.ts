@@ -242,6 +242,20 @@ describe('invitations', () => {
     expect(audit[0]?.objectId).toBe(id);
   });
 
+  it('does not offer to disable one’s own account (and refuses it)', async () => {
+    const admin = new TestClient(t.app);
+    await admin.login('admin@demo.test');
+    const list = await admin.get('/admin/utilisateurs?q=admin%40demo.test');
+    const own = /href="\/admin\/utilisateurs\/([0-9a-f-]{36})"/.exec(list.body)![1]!;
+    expect(list.body).not.toContain(`/admin/utilisateurs/${own}/desactiver`);
+    expect(list.body).toContain('(votre compte)');
+    const others = await admin.get('/admin/utilisateurs?q=banque');
+    expect(others.body).toMatch(/\/admin\/utilisateurs\/[0-9a-f-]{36}\/desactiver/);
+    const res = await admin.post(`/admin/utilisateurs/${own}/desactiver`);
+    expect(res.statusCode).toBe(303);
+    expect((await admin.get('/admin/utilisateurs')).body).toContain('Vous ne pouvez pas désactiver votre propre compte.');
+  });
+
   it('disables an account, which ends its sessions', async () => {
     const admin = new TestClient(t.app);
     await admin.login('admin@demo.test');

@@ -47,12 +47,16 @@ export function UsersPage(p: { ctx: PageContext; users: UserListRow[]; q: string
                   <td>{formatDateTime(u.lastLoginAt)}</td>
                   <td>
                     {u.active ? (u.hasPassword ? 'Actif' : 'Invité') : 'Désactivé'}{' '}
-                    <form method="post" action={`/admin/utilisateurs/${u.id}/${u.active ? 'desactiver' : 'reactiver'}`} class="cn-inline-form">
-                      <Csrf token={p.ctx.csrf} />
-                      <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" title={`${u.active ? 'Désactiver' : 'Réactiver'} le compte de ${u.email}`}>
-                        {u.active ? 'Désactiver' : 'Réactiver'}
-                      </button>
-                    </form>
+                    {u.id === p.ctx.user?.id ? (
+                      <span class="fr-hint-text">(votre compte)</span>
+                    ) : (
+                      <form method="post" action={`/admin/utilisateurs/${u.id}/${u.active ? 'desactiver' : 'reactiver'}`} class="cn-inline-form">
+                        <Csrf token={p.ctx.csrf} />
+                        <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" title={`${u.active ? 'Désactiver' : 'Réactiver'} le compte de ${u.email}`}>
+                          {u.active ? 'Désactiver' : 'Réactiver'}
+                        </button>
+                      </form>
+                    )}
                   </td>
                 </tr>
               ))}
