@@ -33,6 +33,19 @@ describe('HTTP platform', () => {
     expect(res.body).toContain('href="#contenu"');
   });
 
+  it('a page with form errors: title starts with « Erreur – », the summary takes the focus; other pages keep their title', async () => {
+    const c = new TestClient(t.app);
+    await c.get('/connexion');
+    const failed = await c.post('/mot-de-passe/oublie', { email: '' });
+    expect(failed.statusCode).toBe(400);
+    expect(failed.body).toMatch(/<title>Erreur – [^<]+<\/title>/);
+    expect(failed.body).toMatch(/<div[^>]*id="erreurs-formulaire"[^>]*>/);
+    expect(/<div[^>]*id="erreurs-formulaire"[^>]*>/.exec(failed.body)![0]).toMatch(/tabindex="-1"[^>]*autofocus|autofocus[^>]*tabindex="-1"/);
+    const ok = await c.get('/mot-de-passe/oublie');
+    expect(ok.body).not.toContain('Erreur – ');
+    expect(ok.body).not.toContain('erreurs-formulaire');
+  });
+
   it('answers a French 404 page, and a problem+json 404 under /api', async () => {
     const page = await t.app.inject({ url: '/nulle-part' });
     expect(page.statusCode).toBe(404);

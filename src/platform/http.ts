@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { hmac, randomToken, safeEqual } from './crypto.js';
 import type { PageContext } from './views/layout.js';
 import { ErrorPage } from './views/errors.js';
+import { titreAvecErreur } from './views/components.js';
 import { memoryFlashStore, normaliseFlash, type Flash, type FlashKind, type FlashStore } from './flash.js';
 
 export const SESSION_COOKIE = 'cn_session';
@@ -216,7 +217,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     this.code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send('<!DOCTYPE html>' + renderToString(page));
+      .send('<!DOCTYPE html>' + titreAvecErreur(renderToString(page)));
     return this;
   });
   app.decorateReply('flash', function (this: FastifyReply, message: string, kind: FlashKind = 'succes') {

@@ -205,6 +205,11 @@ describe.skipIf(chromiumMissing)('pages dans Chromium', () => {
       await page.waitForLoadState('load');
       expect(await page.locator('.fr-alert--error[role="alert"]').count()).toBe(1);
       expect(await page.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+      // The error summary has the focus and the title says there is an error (RGAA 11.10).
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('erreurs-formulaire');
+      expect(await page.title()).toMatch(/^Erreur – /);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toMatch(/^#champ-/);
       expect(await checkA11y(page)).toEqual([]);
     });
 

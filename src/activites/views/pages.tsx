@@ -360,7 +360,7 @@ export function BeneficiaireFormPage(p: {
           <p>Ouvrez la fiche existante, ou confirmez qu'il s'agit d'une autre personne.</p>
         </div>
       ) : null}
-      <form method="post" action={p.editId ? `/beneficiaires/${p.editId}/modifier` : '/beneficiaires/nouveau'}>
+      <form method="post" action={p.editId ? `/beneficiaires/${p.editId}/modifier` : '/beneficiaires/nouveau'} novalidate>
         <Csrf token={p.ctx.csrf} />
         <Input name="prenom" label="Prénom" values={p.values} errors={p.errors} required maxLength={100} autocomplete="off" />
         <Input name="nom" label="Nom" values={p.values} errors={p.errors} required maxLength={100} autocomplete="off" />

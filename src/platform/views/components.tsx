@@ -142,12 +142,16 @@ export function Alert(p: { type: 'success' | 'error' | 'info' | 'warning'; title
   );
 }
 
-/** Summary of a form's errors at its top, each linking to its field. */
+/**
+ * Summary of a form's errors at its top, each linking to its field. It takes the focus when the page
+ * opens (`autofocus` on a focusable block: no script needed), and its marker makes the page title
+ * start with « Erreur – » (see `titreAvecErreur`).
+ */
 export function ErrorSummary({ errors }: { errors?: FieldErrors }) {
   const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => !!e[1]);
   if (entries.length === 0) return null;
   return (
-    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert">
+    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" id="erreurs-formulaire" tabindex={-1} autofocus data-cn-erreurs="1">
       <h2 class="fr-alert__title">
         {entries.length === 1 ? 'Le formulaire contient une erreur' : `Le formulaire contient ${entries.length} erreurs`}
       </h2>
@@ -221,4 +225,13 @@ export function Breadcrumb(p: { trail: { href: string; label: string }[]; curren
       </ol>
     </nav>
   );
+}
+
+/** The marker of an error summary in a rendered page. */
+export const ERREURS_MARQUEUR = 'data-cn-erreurs="1"';
+
+/** A rendered page with an error summary gets « Erreur – » at the start of its title (RGAA 11.10). */
+export function titreAvecErreur(html: string): string {
+  if (!html.includes(ERREURS_MARQUEUR)) return html;
+  return html.replace('<title>', '<title>Erreur – ');
 }
