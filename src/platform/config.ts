@@ -19,6 +19,8 @@ export interface Config {
   sessionSecret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Who to write to when access is refused or something is wrong (shown on 403 pages). */
+  supportEmail: string;
   /** Public base URL, used in e-mails (links). */
   publicUrl: string;
   proconnect: ProConnectConfig | undefined;
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Conseiller numérique <ne-pas-repondre@conseiller-numerique.local>',
+    supportEmail: supportEmail(env.SUPPORT_EMAIL),
     publicUrl,
     proconnect,
     demo,
@@ -148,4 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mapAttribution: env.MAP_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
     smicCentimes: smic(env.SMIC_BRUT_MENSUEL_CENTIMES),
   };
+}
+
+/** SUPPORT_EMAIL: one address (nom@domaine), else the instance's default support address. */
+export function supportEmail(value: string | undefined): string {
+  const v = (value ?? '').trim();
+  if (!v) return 'support@conseiller-numerique.local';
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(v) || v.length > 254) throw new ConfigError(`SUPPORT_EMAIL n'est pas une adresse électronique : « ${v.slice(0, 80)} ».`);
+  return v;
 }

@@ -46,6 +46,26 @@ describe('HTTP platform', () => {
     expect(ok.body).not.toContain('erreurs-formulaire');
   });
 
+  it('a 403 page names whom to ask, by role, with the support address', async () => {
+    const conseiller = new TestClient(t.app);
+    await conseiller.login('conseiller@demo.test');
+    const refused = await conseiller.get('/admin/journal');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('demandez au responsable de votre structure');
+    expect(refused.body).toContain(`href="mailto:${t.config.supportEmail}"`);
+    expect(refused.body).not.toContain('contactez votre administrateur');
+    const prefecture = new TestClient(t.app);
+    await prefecture.login('prefecture57@demo.test');
+    expect((await prefecture.get('/admin/journal')).body).toContain("l'équipe nationale du dispositif (ANCT)");
+  });
+
+  it('SUPPORT_EMAIL: an address, or the default; anything else stops the start', async () => {
+    const { supportEmail } = await import('./config.js');
+    expect(supportEmail(undefined)).toBe('support@conseiller-numerique.local');
+    expect(supportEmail(' aide@anct.gouv.fr ')).toBe('aide@anct.gouv.fr');
+    expect(() => supportEmail('pas une adresse')).toThrow(/SUPPORT_EMAIL/);
+  });
+
   it('answers a French 404 page, and a problem+json 404 under /api', async () => {
     const page = await t.app.inject({ url: '/nulle-part' });
     expect(page.statusCode).toBe(404);

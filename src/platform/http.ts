@@ -210,6 +210,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
       flashKind: this.flashKind,
       proconnect: opts.proconnect,
       notifications: this.unreadNotifications,
+      support: config.supportEmail,
     };
   });
 
@@ -396,15 +397,27 @@ export function hasNul(value: unknown, depth = 0): boolean {
 
 export function forbidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isApi(request)) return reply.problem(403, 'Accès refusé', "Vos droits ne permettent pas d'accéder à cette ressource.");
+  const ctx = request.ctx();
   return reply.html(
     ErrorPage({
-      ctx: request.ctx(),
+      ctx,
       status: 403,
       title: 'Accès refusé',
-      message: "Vos droits ne permettent pas d'accéder à cette page. Si vous pensez que c'est une erreur, contactez votre administrateur.",
+      message: "Vos droits ne permettent pas d'accéder à cette page.",
+      contact: ctx.user ? contactPour(ctx.user, ctx.support) : undefined,
     }),
     403,
   );
+}
+
+/** Who a signed-in person asks for a right they lack: named from their roles, with the support address. */
+export function contactPour(user: Principal, support = 'support@conseiller-numerique.local'): { qui: string; email: string } {
+  const roles = new Set(user.roles.map((g) => g.role));
+  if (roles.has('conseiller') || roles.has('coordinateur'))
+    return { qui: "Si vous pensez que c'est une erreur, demandez au responsable de votre structure, ou écrivez à l'équipe du dispositif", email: support };
+  if (roles.has('structure') || roles.has('prefecture') || roles.has('candidat'))
+    return { qui: "Si vous pensez que c'est une erreur, écrivez à l'équipe nationale du dispositif (ANCT)", email: support };
+  return { qui: "Si vous pensez que c'est une erreur, écrivez à l'administrateur de la plateforme", email: support };
 }
 
 export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -1,6 +1,6 @@
 import { Layout, type PageContext } from './layout.js';
 
-export function ErrorPage(p: { ctx: PageContext; status: number; title: string; message: string; requestId?: string }) {
+export function ErrorPage(p: { ctx: PageContext; status: number; title: string; message: string; requestId?: string; contact?: { qui: string; email: string } }) {
   return (
     <Layout ctx={p.ctx} title={p.title}>
       <div class="fr-grid-row fr-grid-row--gutters">
@@ -8,6 +8,11 @@ export function ErrorPage(p: { ctx: PageContext; status: number; title: string; 
           <h1>{p.title}</h1>
           <p class="fr-text--sm fr-mb-3w">Erreur {p.status}</p>
           <p class="fr-text--lead fr-mb-3w">{p.message}</p>
+          {p.contact ? (
+            <p class="fr-mb-3w">
+              {p.contact.qui} : <a href={`mailto:${p.contact.email}`}>{p.contact.email}</a>.
+            </p>
+          ) : null}
           {p.requestId ? (
             <p class="fr-text--sm">
               Référence à communiquer au support : <code>{p.requestId}</code>

@@ -12,6 +12,8 @@ export interface PageContext {
   proconnect: boolean;
   /** Unread notifications (null when not counted, e.g. on error pages). */
   notifications?: number | null;
+  /** The instance's support address (SUPPORT_EMAIL). */
+  support?: string;
 }
 
 interface NavLink {
