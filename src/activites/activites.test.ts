@@ -203,6 +203,16 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     expect(bad.body).toContain('la somme (3) dépasse le nombre total de participants (2)');
     expect(bad.body).toContain('value="3"'); // typed values kept
 
+    // The list links to a confirmation naming the activity; nothing is deleted by following it.
+    const list = await conseiller.get('/activites');
+    expect(list.body).toContain(`href="/activites/${id3}/supprimer"`);
+    expect(list.body).not.toMatch(/aria-label="Supprimer l&#39;activité du/);
+    const confirm = await conseiller.get(`/activites/${id3}/supprimer`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toMatch(/<h1>Supprimer l(&#39;|')[^<]+ du [^<]+ \?<\/h1>/);
+    expect(confirm.body).toContain(`action="/activites/${id3}/supprimer"`);
+    expect((await conseiller.get('/activites')).body).toContain(id3);
+    expect((await autre.get(`/activites/${id3}/supprimer`)).statusCode).toBe(404);
     expect((await conseiller.post(`/activites/${id3}/supprimer`)).statusCode).toBe(303);
     dash = await conseiller.get('/tableau-de-bord/conseiller');
     expect(stat(dash.body, 'Mes activités')).toBe(2);

@@ -36,3 +36,11 @@ export function formatDate(date: string | null | undefined): string {
   const [y, m, d] = date.split('-');
   return `${d}/${m}/${y}`;
 }
+
+const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+/** French display of a calendar date in words: « 1er décembre 2026 ». */
+export function formatDateLongue(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${d === 1 ? '1er' : d} ${MOIS[m - 1] ?? ''} ${y}`;
+}

@@ -60,7 +60,7 @@ import { isUuid } from '../platform/ids.js';
 import { ActiviteFormPage, type FormState } from './views/form.js';
 import { beneficiaireExportDescription, exportFileName } from './views/beneficiaire-pdf.js';
 import { buildPdf } from '../platform/pdf/pdf.js';
-import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, beneficiaireLabel, type StatistiquesSection } from './views/pages.js';
+import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, SuppressionActivitePage, beneficiaireLabel, nomActivite, type StatistiquesSection } from './views/pages.js';
 
 const PAGE_SIZE = 50;
 const SW_FILE = fileURLToPath(new URL('../../public/activites-sw.js', import.meta.url));
@@ -342,12 +342,20 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     }
   });
 
+  app.get('/activites/:id/supprimer', { config: { access: 'activites:saisir' } }, async (request, reply) => {
+    const profile = await conseillerProfile(db, request.user!);
+    const row = await getOwnActivite(db, profile.userId, (request.params as { id: string }).id);
+    if (!row) return notFound(request, reply);
+    return reply.html(SuppressionActivitePage({ ctx: request.ctx(), row, lieux: profile.lieux }));
+  });
+
   app.post('/activites/:id/supprimer', { config: { access: 'activites:saisir' } }, async (request, reply) => {
     const id = (request.params as { id: string }).id;
     const row = await getOwnActivite(db, request.user!.id, id);
     if (!row) return notFound(request, reply);
     await deleteActivite(db, actorOf(request), request.user!.id, row.id);
-    return reply.flash(`L'activité du ${row.date.split('-').reverse().join('/')} a été supprimée.`).redirect('/activites', 303);
+    const nom = nomActivite(row);
+    return reply.flash(`${nom.charAt(0).toUpperCase()}${nom.slice(1)} a été supprimé${row.type === 'ponctuel' ? 'e' : ''}.`).redirect('/activites', 303);
   });
 
   for (const format of ['csv', 'xlsx'] as const) {

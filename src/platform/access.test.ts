@@ -19,6 +19,7 @@ const ROUTES: Record<string, Allowed> = {
   'POST /activites/nouvelle': SAISIE,
   'GET /activites/:id/modifier': SAISIE,
   'POST /activites/:id/modifier': SAISIE,
+  'GET /activites/:id/supprimer': SAISIE,
   'POST /activites/:id/supprimer': SAISIE,
   'GET /activites/export.csv': SAISIE,
   'GET /activites/export.xlsx': SAISIE,

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserApp, chromiumMissing, loginWithForm } from './helpers.js';
+import { browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
 
 describe.skipIf(chromiumMissing)('parcours d’un conseiller dans Chromium', () => {
   const env = browserApp();
@@ -74,10 +74,21 @@ describe.skipIf(chromiumMissing)('parcours d’un conseiller dans Chromium', () 
     await page.waitForLoadState();
     expect(await stat('Mes accompagnements')).toBe(12);
 
-    // Delete it
+    // Delete it: the link names the workshop, a confirmation page says what goes, then it is gone
     await page.goto('/activites');
-    await page.locator('tr', { hasText: 'Découvrir le traitement de texte' }).getByRole('button', { name: /Supprimer/ }).click();
+    const supprimer = page.locator('tr', { hasText: 'Découvrir le traitement de texte' }).getByRole('link', { name: /^Supprimer l'atelier « Découvrir le traitement de texte » du \d+(er)? \S+ \d{4}$/ });
+    expect(await supprimer.count()).toBe(1);
+    // axe on the confirmation page, in a second window (axe needs the CSP bypassed; this one keeps it)
+    const audit = await env.page();
+    await loginWithForm(audit, 'conseiller@demo.test');
+    await audit.goto((await supprimer.getAttribute('href'))!);
+    expect(await checkA11y(audit)).toEqual([]);
+    await supprimer.click();
     await page.waitForLoadState();
+    expect(await page.locator('h1').textContent()).toMatch(/^Supprimer l'atelier « Découvrir le traitement de texte » du .+ \?$/);
+    await page.getByRole('button', { name: 'Supprimer définitivement' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.fr-alert').first().textContent()).toMatch(/L'atelier « Découvrir le traitement de texte » du .+ a été supprimé\./);
     expect(await stat('Mes activités')).toBe(2);
     expect(await stat('Mes accompagnements')).toBe(2);
   });

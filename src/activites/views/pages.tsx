@@ -2,7 +2,7 @@ import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, Input, formatNumber, SearchBar } from '../../platform/views/components.js';
 import { commune } from '../../territoires/territoires.js';
 import { LIEU_TYPES, THEMATIQUES, TRANCHES_AGE, TYPES, label, trancheAge } from '../codes.js';
-import { formatDate } from '../dates.js';
+import { formatDate, formatDateLongue } from '../dates.js';
 import type { ActiviteFilter, ActiviteCounts, ActiviteRow } from '../activites.js';
 import type { BeneficiaireRow } from '../beneficiaires.js';
 import type { LieuActivite } from '../ports.js';
@@ -13,6 +13,14 @@ const ACTIVITES_HEAD = (
     <link rel="stylesheet" href="/static/activites.css" />
   </>
 );
+
+/** The activity in words, for labels and confirmations: « l'atelier « Premiers pas » du 1er décembre 2026 ». */
+export function nomActivite(r: Pick<ActiviteRow, 'type' | 'titreAtelier' | 'date'>): string {
+  const jour = formatDateLongue(r.date);
+  if (r.type === 'collectif') return r.titreAtelier ? `l'atelier « ${r.titreAtelier} » du ${jour}` : `l'atelier du ${jour}`;
+  if (r.type === 'individuel') return `l'accompagnement individuel du ${jour}`;
+  return `l'aide ponctuelle du ${jour}`;
+}
 
 function lieuLabel(r: ActiviteRow, lieux: LieuActivite[]): string {
   if (r.lieuType === 'lieu_activite') return lieux.find((l) => l.id === r.lieuId)?.nom ?? "Lieu d'activité";
@@ -151,22 +159,19 @@ export function ActivitesPage(p: {
                   <td>
                     <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                       <li>
-                        <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/activites/${r.id}/modifier`} aria-label={`Modifier l'activité du ${formatDate(r.date)}`}>
+                        <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/activites/${r.id}/modifier`} aria-label={`Modifier ${nomActivite(r)}`}>
                           Modifier
                         </a>
                       </li>
                       <li>
-                        <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/activites/nouvelle?dupliquer=${r.id}`} aria-label={`Dupliquer l'activité du ${formatDate(r.date)}`}>
+                        <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/activites/nouvelle?dupliquer=${r.id}`} aria-label={`Dupliquer ${nomActivite(r)}`}>
                           Dupliquer
                         </a>
                       </li>
                       <li>
-                        <form method="post" action={`/activites/${r.id}/supprimer`} class="cn-inline-form">
-                          <Csrf token={p.ctx.csrf} />
-                          <button class="fr-btn fr-btn--tertiary fr-btn--sm" type="submit" aria-label={`Supprimer l'activité du ${formatDate(r.date)}`}>
-                            Supprimer
-                          </button>
-                        </form>
+                        <a class="fr-btn fr-btn--tertiary fr-btn--sm" href={`/activites/${r.id}/supprimer`} aria-label={`Supprimer ${nomActivite(r)}`}>
+                          Supprimer
+                        </a>
                       </li>
                     </ul>
                   </td>
@@ -207,6 +212,47 @@ export interface StatistiquesSection {
   description: string;
   counts: ActiviteCounts;
   themes: { thematique: string; n: number }[];
+}
+
+/** « Supprimer … ? »: what will be deleted, and a form to confirm (no JavaScript needed). */
+export function SuppressionActivitePage(p: { ctx: PageContext; row: ActiviteRow; lieux: LieuActivite[] }) {
+  const { row } = p;
+  const nom = nomActivite(row);
+  return (
+    <Layout ctx={p.ctx} title="Supprimer une activité">
+      <h1>Supprimer {nom} ?</h1>
+      <dl class="cn-rows fr-mb-3w">
+        <dt>Type</dt>
+        <dd>{label(TYPES, row.type)}</dd>
+        <dt>Date</dt>
+        <dd>{formatDateLongue(row.date)}</dd>
+        <dt>Durée</dt>
+        <dd>{row.dureeMinutes} min</dd>
+        <dt>Lieu</dt>
+        <dd>{lieuLabel(row, p.lieux)}</dd>
+        <dt>Thématiques</dt>
+        <dd>{row.thematiques.map((t) => label(THEMATIQUES, t)).join(', ') || '—'}</dd>
+        <dt>Personnes accompagnées</dt>
+        <dd>{row.accompagnements}</dd>
+      </dl>
+      <p>La suppression est définitive : l'activité disparaît de vos comptes rendus et des statistiques.</p>
+      <form method="post" action={`/activites/${row.id}/supprimer`}>
+        <Csrf token={p.ctx.csrf} />
+        <ul class="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <button class="fr-btn" type="submit">
+              Supprimer définitivement
+            </button>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href="/activites">
+              Annuler
+            </a>
+          </li>
+        </ul>
+      </form>
+    </Layout>
+  );
 }
 
 export function StatistiquesPage(p: { ctx: PageContext; sections: StatistiquesSection[] }) {
