@@ -11,9 +11,9 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
             utiliser un smartphone, faire une démarche en ligne, envoyer un courriel, se protéger sur internet.
           </p>
           <p>
-            Cette plateforme réunit en un seul outil tout ce qui fait fonctionner le dispositif : les candidatures des structures
-            d'accueil, l'avis des préfectures et les décisions de l'ANCT, le recrutement, les conventions avec la Banque des Territoires,
-            les comptes rendus d'activité des conseillers et les statistiques.
+            Cette plateforme réunit en un seul outil ce qui fait fonctionner le dispositif : les candidatures des structures
+            d'accueil, l'avis des préfectures et les décisions de l'ANCT, le recrutement, les conventions avec la Banque des Territoires
+            et les comptes rendus d'activité des conseillers.
           </p>
         </div>
       </div>
@@ -78,9 +78,68 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
           </div>
         </div>
       </div>
+      <h2 class="fr-mt-6w">Ce que chacun fait ici aujourd'hui</h2>
+      <div class="fr-grid-row fr-grid-row--gutters">
+        {PARCOURS.map((r) => (
+          <div class="fr-col-12 fr-col-md-6 fr-col-lg-4">
+            <h3 class="fr-h6 fr-mb-1w">{r.qui}</h3>
+            <ul class="fr-mb-3w">
+              {r.liens.map(([href, texte]) => (
+                <li>
+                  <a href={href}>{texte}</a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+      <p class="fr-text--sm">
+        Pas encore sur la plateforme : le suivi de la formation des conseillers et les statistiques nationales publiques. Elles arrivent
+        dans les prochaines versions.
+      </p>
     </Layout>
   );
 }
+
+/** Each role's path through what exists (pages behind a sign-in lead to it, then back). */
+const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
+  { qui: 'Vous cherchez de l’aide', liens: [['/trouver', 'Trouver un lieu et ses horaires']] },
+  {
+    qui: 'Structure d’accueil',
+    liens: [
+      ['/candidature/structure', 'Demander un poste de conseiller'],
+      ['/recrutement', 'Recruter : candidats proches, mises en relation'],
+      ['/ma-convention', 'Signer la convention, suivre les versements'],
+      ['/lieux', 'Gérer ses lieux d’accueil'],
+    ],
+  },
+  {
+    qui: 'Candidat conseiller',
+    liens: [
+      ['/candidature/conseiller', 'Déposer sa candidature'],
+      ['/candidature/profil', 'Mettre à jour son profil'],
+    ],
+  },
+  {
+    qui: 'Conseiller, coordinateur',
+    liens: [
+      ['/activites/nouvelle', 'Enregistrer un accompagnement (même hors connexion)'],
+      ['/beneficiaires', 'Suivre ses bénéficiaires'],
+      ['/coordination', 'Suivre son équipe (coordinateurs)'],
+    ],
+  },
+  {
+    qui: 'Préfecture',
+    liens: [['/programme/dossiers', 'Donner un avis sur les candidatures du département']],
+  },
+  {
+    qui: 'ANCT, Banque des Territoires',
+    liens: [
+      ['/programme/coselec', 'Comités de sélection et décisions'],
+      ['/conventions', 'Conventions, versements, postes à rendre'],
+    ],
+  },
+];
 
 export function AccessibilityPage({ ctx }: { ctx: PageContext }) {
   return (
