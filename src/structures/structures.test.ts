@@ -107,6 +107,12 @@ describe('structure pages', () => {
     expect(entry?.after).toEqual({ contactEmail: 'numerique@metz.example' });
     const journal = await admin.get('/admin/journal?action=structure.modifiee');
     expect(journal.body).toContain('numerique@metz.example');
+    // In words: the action's label, the field that changed, a link to the structure — no code, no raw JSON
+    expect(journal.body).toContain('<td>Structure modifiée</td>');
+    expect(journal.body).toContain('<strong>contact email</strong> : — → numerique@metz.example');
+    expect(journal.body).toContain(`href="/structures/${s.id}"`);
+    expect(journal.body).not.toContain('{&quot;contactEmail&quot;');
+    expect(journal.body).not.toContain('<code>structure.modifiee</code>');
     expect(journal.body).toMatch(/<option value="structure\.creee"/); // distinct actions offered as filters
     expect(journal.body).toMatch(/<option value="utilisateur\.cree"/);
   });

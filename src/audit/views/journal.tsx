@@ -1,11 +1,31 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Input, Select, formatDateTime, type FieldErrors, type FormValues } from '../../platform/views/components.js';
 import type { AuditRow } from '../audit.js';
+import { actionLabel, changements, objetLabel } from '../labels.js';
 
-function short(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = JSON.stringify(v);
-  return s.length > 300 ? s.slice(0, 300) + '…' : s;
+function Changements({ before, after }: { before: unknown; after: unknown }) {
+  const lignes = changements(before, after);
+  if (lignes.length === 0) return <>—</>;
+  return (
+    <ul class="cn-changements">
+      {lignes.map((c) => (
+        <li>
+          <strong>{c.champ}</strong> : {c.avant !== null && c.apres !== null ? `${c.avant} → ${c.apres}` : (c.apres ?? c.avant)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Objet({ r }: { r: AuditRow }) {
+  const o = objetLabel(r.objectType, r.objectId);
+  return o.href ? (
+    <a href={o.href} title={`Voir : ${o.label}`}>
+      {o.label}
+    </a>
+  ) : (
+    <>{o.label}</>
+  );
 }
 
 export function JournalPage(p: { ctx: PageContext; rows: AuditRow[]; values: FormValues; errors: FieldErrors; actions: string[]; nextBefore: number | null; query: string }) {
@@ -19,7 +39,7 @@ export function JournalPage(p: { ctx: PageContext; rows: AuditRow[]; values: For
             <Input name="q" label="Texte, auteur ou identifiant" values={p.values} errors={p.errors} maxLength={100} />
           </div>
           <div class="fr-col-12 fr-col-md-4">
-            <Select name="action" label="Action" options={p.actions.map((a) => ({ value: a, label: a }))} values={p.values} errors={p.errors} placeholder="Toutes" />
+            <Select name="action" label="Action" options={p.actions.map((a) => ({ value: a, label: actionLabel(a) })).sort((x, y) => x.label.localeCompare(y.label, 'fr'))} values={p.values} errors={p.errors} placeholder="Toutes" />
           </div>
           <div class="fr-col-6 fr-col-md-2">
             <Input name="du" label="Du" type="date" values={p.values} errors={p.errors} />
@@ -45,7 +65,7 @@ export function JournalPage(p: { ctx: PageContext; rows: AuditRow[]; values: For
                 <th scope="col">Action</th>
                 <th scope="col">Objet</th>
                 <th scope="col">Résumé</th>
-                <th scope="col">Avant → après</th>
+                <th scope="col">Changements (avant → après)</th>
               </tr>
             </thead>
             <tbody>
@@ -53,18 +73,13 @@ export function JournalPage(p: { ctx: PageContext; rows: AuditRow[]; values: For
                 <tr>
                   <td>{formatDateTime(r.at)}</td>
                   <td>{r.actorLabel}</td>
+                  <td>{actionLabel(r.action)}</td>
                   <td>
-                    <code>{r.action}</code>
-                  </td>
-                  <td>
-                    {r.objectType}
-                    {r.objectId ? <span class="fr-text--xs"> {r.objectId}</span> : null}
+                    <Objet r={r} />
                   </td>
                   <td>{r.summary}</td>
-                  <td class="cn-pre">
-                    {short(r.before)}
-                    {r.before || r.after ? ' → ' : ''}
-                    {short(r.after)}
+                  <td>
+                    <Changements before={r.before} after={r.after} />
                   </td>
                 </tr>
               ))}
