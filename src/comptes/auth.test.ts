@@ -216,6 +216,34 @@ describe('invitations', () => {
     expect(dash.body).not.toContain('Ville de Metz');
   });
 
+  it('attaches a role to a structure picked by name (one match taken, several offered as a choice), or by SIRET', async () => {
+    const admin = new TestClient(t.app);
+    await admin.login('admin@demo.test');
+    await admin.get('/admin/utilisateurs/inviter');
+    const base = { firstName: 'Paul', lastName: 'Structure', role: 'conseiller' };
+    // Several match « de »: a choice on the same form, nothing created
+    const several = await admin.post('/admin/utilisateurs/inviter', { ...base, email: 'paul1@exemple.fr', structure: 'de' });
+    expect(several.statusCode).toBe(400);
+    expect(several.body).toMatch(/\d+ structures correspondent/);
+    const choices = [...several.body.matchAll(/name="structure_id" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(choices.length).toBeGreaterThan(1);
+    expect(several.body).toContain('Laquelle de ces structures ?');
+    // The choice sent back: created, attached to that structure
+    const chosen = await admin.post('/admin/utilisateurs/inviter', { ...base, email: 'paul1@exemple.fr', structure: 'de', structure_id: choices[1]! });
+    expect(chosen.statusCode).toBe(303);
+    // One match by name: taken at once
+    const one = await admin.post('/admin/utilisateurs/inviter', { ...base, email: 'paul2@exemple.fr', structure: 'CCAS de Behren' });
+    expect(one.statusCode).toBe(303);
+    const list = await admin.get('/admin/utilisateurs?q=paul2');
+    expect(list.body).toContain('CCAS de Behren-lès-Forbach');
+    // None: said, with what to do
+    const none = await admin.post('/admin/utilisateurs/inviter', { ...base, email: 'paul3@exemple.fr', structure: 'Nulle part ailleurs' });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('Aucune structure ne correspond à « Nulle part ailleurs »');
+    // The form asks for a name or a SIRET
+    expect((await admin.get('/admin/utilisateurs/inviter')).body).toContain('Son nom (ou une partie) ou son SIRET à 14 chiffres');
+  });
+
   it('gives a user a second role and takes it back, with immediate effect on what they see', async () => {
     const admin = new TestClient(t.app);
     await admin.login('admin@demo.test');

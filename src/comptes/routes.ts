@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, safeReturnPath, type AppDeps } from '../platform/deps.js';
 import { clientIp, formBody, notFound, queryParam, SESSION_COOKIE } from '../platform/http.js';
-import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, type Role, type RoleGrant } from '../platform/access.js';
+import { ROLES, ROLE_NEEDS_DEPARTEMENT, ROLE_NEEDS_STRUCTURE, structureScope, type Principal, type Role, type RoleGrant } from '../platform/access.js';
 import type { FieldErrors, FormValues } from '../platform/views/components.js';
 import { departement } from '../territoires/territoires.js';
-import { findStructureBySiret, structureNames } from '../structures/structures.js';
+import { findStructureBySiret, getStructure, listStructures, structureNames } from '../structures/structures.js';
+import { isUuid } from '../platform/ids.js';
+import type { ChoixStructure } from './views/admin.js';
 import { sha256 } from '../platform/crypto.js';
 import { enforceRateLimit, formatWait } from '../platform/rate-limit/guard.js';
 import { honeypotFilled } from '../platform/rate-limit/honeypot.js';
@@ -218,7 +220,7 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
 
   app.post('/admin/utilisateurs/inviter', { config: { access: 'utilisateurs:gerer' } }, async (request, reply) => {
     const f = formBody(request);
-    const values = { email: f.email, firstName: f.firstName, lastName: f.lastName, role: f.role, departement: f.departement, siret: f.siret };
+    const values = { email: f.email, firstName: f.firstName, lastName: f.lastName, role: f.role, departement: f.departement, structure: f.structure ?? f.siret };
     const errors: FieldErrors = {};
     const email = f.email ?? '';
     const e = emailProblem(email);
@@ -228,8 +230,8 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
       if (!v) errors[k] = `Saisissez ${label}.`;
       else if (v.length > MAX_NAME_LENGTH) errors[k] = `Ce champ doit contenir au plus ${MAX_NAME_LENGTH} caractères.`;
     }
-    const grant = await grantFromForm(f, errors);
-    if (Object.keys(errors).length) return reply.html(InvitePage({ ctx: request.ctx(), values, errors }), 400);
+    const { grant, choix } = await grantFromForm(f, errors, request.user!);
+    if (Object.keys(errors).length) return reply.html(InvitePage({ ctx: request.ctx(), values, errors, choix }), 400);
     try {
       const user = await createUser(db, actorOf(request), { email, firstName: f.firstName!, lastName: f.lastName!, roles: [grant!] });
       await sendInvitation(db, deps.mailer, deps.config.publicUrl, user, `${request.user!.firstName} ${request.user!.lastName}`);
@@ -242,24 +244,46 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     }
   });
 
-  /** Reads role, département and SIRET of a form into a grant; problems go to `errors`. */
-  async function grantFromForm(f: Record<string, string>, errors: FieldErrors): Promise<RoleGrant | undefined> {
+  /**
+   * Reads role, département and structure of a form into a grant; problems go to `errors`. The
+   * structure is typed by name or SIRET: one match is taken, several are offered as a choice
+   * (`structure_id`) on the same form — no JavaScript needed.
+   */
+  async function grantFromForm(f: Record<string, string>, errors: FieldErrors, user: Principal): Promise<{ grant?: RoleGrant; choix: ChoixStructure[] }> {
     const role = f.role as Role;
     const grant: RoleGrant = { role, departement: null, structureId: null };
+    let choix: ChoixStructure[] = [];
     if (!ROLES.includes(role)) errors.role = 'Choisissez un rôle.';
     else if (ROLE_NEEDS_DEPARTEMENT.has(role)) {
       if (!f.departement || !departement(f.departement)) errors.departement = 'Choisissez le département de la préfecture.';
       else grant.departement = f.departement;
     } else if (ROLE_NEEDS_STRUCTURE.has(role)) {
-      const s = f.siret ? await findStructureBySiret(db, f.siret) : undefined;
-      if (!f.siret) errors.siret = 'Saisissez le SIRET de la structure de rattachement.';
-      else if (!s) errors.siret = "Aucune structure n'a ce SIRET : créez d'abord la structure.";
-      else grant.structureId = s.id;
+      const texte = (f.structure ?? f.siret ?? '').trim();
+      const choisie = f.structure_id && isUuid(f.structure_id) ? await getStructure(db, f.structure_id) : undefined;
+      const siret = texte.replace(/\s/g, '');
+      if (choisie) grant.structureId = choisie.id;
+      else if (!texte) errors.structure = 'Saisissez le nom ou le SIRET de la structure de rattachement.';
+      else if (/^\d{14}$/.test(siret)) {
+        const s = await findStructureBySiret(db, siret);
+        if (!s) errors.structure = "Aucune structure n'a ce SIRET : créez d'abord la structure.";
+        else grant.structureId = s.id;
+      } else {
+        const { rows, total } = await listStructures(db, structureScope(user), { q: texte.slice(0, 100), limit: 10 });
+        if (total === 0) errors.structure = `Aucune structure ne correspond à « ${texte.slice(0, 100)} » : vérifiez le nom, saisissez le SIRET, ou créez d'abord la structure.`;
+        else if (total === 1) grant.structureId = rows[0]!.id;
+        else {
+          choix = rows.map((r) => ({ id: r.id, nom: r.nom, siret: r.siret, codePostal: r.codePostal }));
+          errors.structure =
+            total > rows.length
+              ? `${total} structures correspondent : précisez le nom (ou saisissez le SIRET), ou choisissez parmi les ${rows.length} premières ci-dessous.`
+              : `${total} structures correspondent : choisissez la bonne ci-dessous.`;
+        }
+      }
     }
-    return Object.keys(errors).length ? undefined : grant;
+    return Object.keys(errors).length ? { choix } : { grant, choix };
   }
 
-  async function renderUser(request: FastifyRequest, reply: FastifyReply, userId: string, extra: { values?: FormValues; errors?: FieldErrors } = {}, status = 200) {
+  async function renderUser(request: FastifyRequest, reply: FastifyReply, userId: string, extra: { values?: FormValues; errors?: FieldErrors; choix?: ChoixStructure[] } = {}, status = 200) {
     const user = await findUserById(db, userId);
     if (!user) return notFound(request, reply);
     const grants = await listGrants(db, user.id);
@@ -275,10 +299,10 @@ export function registerComptesRoutes(app: FastifyInstance, deps: AppDeps): void
     const { id } = request.params as { id: string };
     if (!(await findUserById(db, id))) return notFound(request, reply);
     const f = formBody(request);
-    const values = { role: f.role, departement: f.departement, siret: f.siret };
+    const values = { role: f.role, departement: f.departement, structure: f.structure ?? f.siret };
     const errors: FieldErrors = {};
-    const grant = await grantFromForm(f, errors);
-    if (!grant) return renderUser(request, reply, id, { values, errors }, 400);
+    const { grant, choix } = await grantFromForm(f, errors, request.user!);
+    if (!grant) return renderUser(request, reply, id, { values, errors, choix }, 400);
     try {
       await addRole(db, actorOf(request), id, grant);
     } catch (e) {

@@ -107,7 +107,7 @@ export function Pager(p: { base: string; page: number; hasNext: boolean }) {
   );
 }
 
-export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors }) {
+export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: FieldErrors; choix?: ChoixStructure[] }) {
   return (
     <Layout ctx={p.ctx} title="Inviter un utilisateur">
       <h1>Inviter un utilisateur</h1>
@@ -118,7 +118,7 @@ export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: 
         <Input name="email" label="Adresse électronique" type="email" autocomplete="off" required values={p.values} errors={p.errors} maxLength={254} />
         <Input name="firstName" label="Prénom" required values={p.values} errors={p.errors} maxLength={100} />
         <Input name="lastName" label="Nom" required values={p.values} errors={p.errors} maxLength={100} />
-        <RoleFields values={p.values} errors={p.errors} />
+        <RoleFields values={p.values} errors={p.errors} choix={p.choix} />
         <button class="fr-btn" type="submit">
           Envoyer l'invitation
         </button>
@@ -128,7 +128,15 @@ export function InvitePage(p: { ctx: PageContext; values?: FormValues; errors?: 
 }
 
 /** The role, département and SIRET fields shared by the invitation and the add-role forms. */
-function RoleFields(p: { values?: FormValues; errors?: FieldErrors }) {
+/** A structure offered when several match what was typed. */
+export interface ChoixStructure {
+  id: string;
+  nom: string;
+  siret: string;
+  codePostal: string;
+}
+
+function RoleFields(p: { values?: FormValues; errors?: FieldErrors; choix?: ChoixStructure[] }) {
   return (
     <>
       <Select name="role" label="Rôle" required values={p.values} errors={p.errors} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
@@ -139,12 +147,39 @@ function RoleFields(p: { values?: FormValues; errors?: FieldErrors }) {
         errors={p.errors}
         options={departements().map((d) => ({ value: d.code, label: `${d.code} · ${d.nom}` }))}
       />
-      <Input name="siret" label="SIRET de la structure (pour une structure, un conseiller ou un coordinateur)" hint="14 chiffres" inputMode="numeric" values={p.values} errors={p.errors} maxLength={20} />
+      <Input
+        name="structure"
+        label="Structure de rattachement (pour une structure, un conseiller ou un coordinateur)"
+        hint="Son nom (ou une partie) ou son SIRET à 14 chiffres"
+        values={p.values}
+        errors={p.errors}
+        maxLength={200}
+      />
+      {p.choix?.length ? (
+        <fieldset class="fr-fieldset" aria-labelledby="choix-structure-legende">
+          <legend class="fr-fieldset__legend" id="choix-structure-legende">
+            Laquelle de ces structures ?
+          </legend>
+          {p.choix.map((c, i) => (
+            <div class="fr-fieldset__element">
+              <div class="fr-radio-group">
+                <input type="radio" id={`structure-choix-${i}`} name="structure_id" value={c.id} checked={i === 0} />
+                <label class="fr-label" for={`structure-choix-${i}`}>
+                  {c.nom}
+                  <span class="fr-hint-text">
+                    SIRET {c.siret} · {c.codePostal}
+                  </span>
+                </label>
+              </div>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
     </>
   );
 }
 
-export function UserPage(p: { ctx: PageContext; user: User; grants: GrantRow[]; structureNames: Map<string, string>; values?: FormValues; errors?: FieldErrors }) {
+export function UserPage(p: { ctx: PageContext; user: User; grants: GrantRow[]; structureNames: Map<string, string>; values?: FormValues; errors?: FieldErrors; choix?: ChoixStructure[] }) {
   const u = p.user;
   return (
     <Layout ctx={p.ctx} title={`${u.firstName} ${u.lastName}`}>
@@ -187,7 +222,7 @@ export function UserPage(p: { ctx: PageContext; user: User; grants: GrantRow[]; 
       <form method="post" action={`/admin/utilisateurs/${u.id}/roles`} novalidate>
         <Csrf token={p.ctx.csrf} />
         <ErrorSummary errors={p.errors} />
-        <RoleFields values={p.values} errors={p.errors} />
+        <RoleFields values={p.values} errors={p.errors} choix={p.choix} />
         <button class="fr-btn" type="submit">
           Ajouter le rôle
         </button>
