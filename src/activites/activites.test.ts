@@ -154,16 +154,30 @@ describe('entry in the browser (forms, no JavaScript)', () => {
   });
 
   it('exports them as CSV and XLSX with the filters in the header rows', async () => {
-    const csv = await conseiller.get('/activites/export.csv');
+    // For people (the default): French columns and labels, no ids, no codes, times in Paris
+    const lisible = await conseiller.get('/activites/export.csv');
+    expect(lisible.statusCode).toBe(200);
+    const l = lisible.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(l[0]).toBe('Activités de Camille Conseillère');
+    expect(l[4]!.startsWith('Date;Type;Durée (minutes);Tranche de durée;Lieu;Commune;Thématiques')).toBe(true);
+    for (const id of ids) expect(lisible.body).not.toContain(id);
+    expect(lisible.body).toContain('Atelier collectif');
+    expect(lisible.body).not.toMatch(/;collectif;|prendre_en_main_du_materiel|T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(l[5]).toMatch(/;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2};\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(lisible.headers['content-disposition']).toMatch(/activites-\d{4}-\d{2}-\d{2}\.csv/);
+    // For machines, a separate choice: exchange codes and ids
+    const csv = await conseiller.get('/activites/export.csv?forme=codes');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toMatch(/activites-codes-/);
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('Activités de Camille Conseillère');
+    expect(lines[0]).toBe('Activités de Camille Conseillère (codes d’échange, pour un traitement automatique)');
     expect(lines[2]).toBe('Filtres : aucun (toutes les activités)');
     expect(lines[4]!.startsWith('id;date;type;duree_minutes')).toBe(true);
     for (const id of ids) expect(csv.body.split(id).length - 1).toBe(1);
+    expect((await conseiller.get('/activites/export.csv?forme=autre')).statusCode).toBe(400);
 
-    const filtered = await conseiller.get(`/activites/export.csv?type=collectif&du=${today}`);
+    const filtered = await conseiller.get(`/activites/export.csv?forme=codes&type=collectif&du=${today}`);
     expect(filtered.body).toContain(`Filtres : à partir du ${today.split('-').reverse().join('/')} ; type : Atelier collectif`);
     const both = await conseiller.get(`/activites/export.csv?du=${today}&au=${today}&lieu=a_distance`);
     const fr = today.split('-').reverse().join('/');
@@ -171,7 +185,7 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     expect(filtered.body).toContain(ids[1]);
     expect(filtered.body).not.toContain(ids[0]);
 
-    const xlsx = await conseiller.get('/activites/export.xlsx?thematique=securite_numerique');
+    const xlsx = await conseiller.get('/activites/export.xlsx?forme=codes&thematique=securite_numerique');
     expect(xlsx.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);

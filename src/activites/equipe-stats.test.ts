@@ -108,17 +108,17 @@ describe("a coordinator's figures: their team's, during each membership only", (
   it('exports only the activities counted, without personal data', async () => {
     const coord = new TestClient(t.app);
     await coord.login('coordinateur@demo.test');
-    const csv = await coord.get('/activites/structure/export.csv?perimetre=equipe');
+    const csv = await coord.get('/activites/structure/export.csv?perimetre=equipe&forme=codes');
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain("Activités de l'équipe de Karim Coordinateur");
     for (const k of ['coordinateur', 'premier_jour', 'pendant', 'dernier_jour', 'retour']) expect(csv.body, k).toContain(ids[k]);
     for (const k of ['avant', 'apres', 'entre_deux', 'hors_equipe']) expect(csv.body, k).not.toContain(ids[k]);
     // The default perimeter of a coordinator is their team; a structure's perimeter is not theirs
-    expect((await coord.get('/activites/structure/export.csv')).body).toContain(ids.pendant);
+    expect((await coord.get('/activites/structure/export.csv?forme=codes')).body).toContain(ids.pendant);
     expect((await coord.get('/activites/structure/export.csv?perimetre=structure')).statusCode).toBe(403);
     expect((await coord.get('/activites/structure/export.csv?perimetre=autre')).statusCode).toBe(400);
     // A period filter still applies within the team
-    const mars = await coord.get('/activites/structure/export.csv?perimetre=equipe&du=2025-03-11&au=2025-03-31');
+    const mars = await coord.get('/activites/structure/export.csv?perimetre=equipe&forme=codes&du=2025-03-11&au=2025-03-31');
     expect(mars.body).toContain(ids.pendant);
     expect(mars.body).not.toContain(ids.premier_jour);
     expect(mars.body).not.toContain(ids.retour);

@@ -2,22 +2,103 @@
  * CSV and XLSX exports of a conseiller's activities, streamed row by row: rows are read from the
  * database by keyset pages (iterateActivites) and written as they come, waiting for the client when
  * it reads slower than we write. Memory stays constant whatever the number of rows.
- * One row per activity; codes of domain.md §8; the filters are written in the header rows.
+ * One row per activity; the filters are written in the header rows. Two forms: « lisible » (the
+ * default, for people: French column names and labels, place names, dates and times in Paris, no
+ * ids) and « codes » (for machines: the exchange codes of domain.md §8, ids, instants in UTC).
  */
 import { Readable } from 'node:stream';
 import { commune } from '../territoires/territoires.js';
-import { GENRES, LIEU_TYPES, STATUTS, THEMATIQUES, TRANCHES_AGE, TYPES, label } from './codes.js';
+import { AUTONOMIE, GENRES, LIEU_TYPES, MATERIEL, NIVEAUX_ATELIER, ORIENTATIONS, STATUTS, THEMATIQUES, THEMATIQUES_DEMARCHES, TRANCHES_AGE, TRANCHES_DUREE, TYPES, label } from './codes.js';
 import type { ActiviteFilter, ActiviteRow } from './activites.js';
 import type { Participants } from './validation.js';
 import { formatDate } from './dates.js';
 import { xlsxFromRows } from '../platform/xlsx.js';
 import { csvCell } from '../platform/exports.js';
 
-const BREAKDOWNS: { key: keyof Pick<Participants, 'genres' | 'tranches_age' | 'statuts'>; prefix: string; codes: readonly string[] }[] = [
-  { key: 'genres', prefix: 'genre', codes: GENRES.values },
-  { key: 'tranches_age', prefix: 'age', codes: TRANCHES_AGE.values },
-  { key: 'statuts', prefix: 'statut', codes: STATUTS.values },
+const BREAKDOWNS: { key: keyof Pick<Participants, 'genres' | 'tranches_age' | 'statuts'>; prefix: string; codes: readonly string[]; list: { labels: Record<string, string> }; titre: string }[] = [
+  { key: 'genres', prefix: 'genre', codes: GENRES.values, list: GENRES, titre: 'Genre' },
+  { key: 'tranches_age', prefix: 'age', codes: TRANCHES_AGE.values, list: TRANCHES_AGE, titre: 'Âge' },
+  { key: 'statuts', prefix: 'statut', codes: STATUTS.values, list: STATUTS, titre: 'Statut' },
 ];
+
+/** « lisible » for people (the default), « codes » for machines. */
+export type FormeExport = 'lisible' | 'codes';
+
+export interface ExportOptions {
+  /** false (the structure's export) leaves out every free text about a person: notes and the procedure's name. */
+  notes: boolean;
+  beneficiaire: boolean;
+  forme?: FormeExport;
+  /** A lieu d'activité's name, for the readable form. */
+  lieuNom?: (id: string) => string | undefined;
+}
+
+/** The readable form's column names. */
+export const LISIBLE_COLUMNS: string[] = [
+  'Date',
+  'Type',
+  'Durée (minutes)',
+  'Tranche de durée',
+  'Lieu',
+  'Commune',
+  'Thématiques',
+  'Démarches administratives',
+  'Nom de la démarche',
+  'Matériel utilisé',
+  'Autonomie',
+  'Orientation',
+  "Titre de l'atelier",
+  "Niveau de l'atelier",
+  'Accompagnements',
+  'Participants',
+  'Participants déjà accompagnés',
+  ...BREAKDOWNS.flatMap((b) => b.codes.map((c) => `${b.titre} : ${label(b.list, c)}`)),
+  'Bénéficiaire suivi',
+  'Notes',
+  'Enregistrée le',
+  'Modifiée le',
+];
+
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const labels = (list: { labels: Record<string, string> }, codes: readonly string[]) => codes.map((c) => label(list, c)).join(', ');
+
+/** One activity for people: labels, names, Paris time; no ids. */
+export function lisibleCells(r: ActiviteRow, opts: ExportOptions): (string | number)[] {
+  const p = r.participants as Participants;
+  const lieu = r.lieuId ? (opts.lieuNom?.(r.lieuId) ?? label(LIEU_TYPES, r.lieuType)) : label(LIEU_TYPES, r.lieuType);
+  return [
+    formatDate(r.date),
+    label(TYPES, r.type),
+    r.dureeMinutes,
+    label(TRANCHES_DUREE, r.trancheDuree),
+    lieu,
+    r.communeInsee ? (commune(r.communeInsee)?.nom ?? '') : '',
+    labels(THEMATIQUES, r.thematiques),
+    labels(THEMATIQUES_DEMARCHES, r.thematiquesDemarches),
+    opts.notes ? (r.nomDemarche ?? '') : '',
+    labels(MATERIEL, r.materiel),
+    r.autonomie ? label(AUTONOMIE, r.autonomie) : '',
+    r.orientation ? label(ORIENTATIONS, r.orientation) : '',
+    r.titreAtelier ?? '',
+    r.niveauAtelier ? label(NIVEAUX_ATELIER, r.niveauAtelier) : '',
+    r.accompagnements,
+    p.total,
+    p.deja_accompagnes,
+    ...BREAKDOWNS.flatMap((b) => b.codes.map((c) => p[b.key]?.[c] ?? 0)),
+    opts.beneficiaire ? (r.beneficiaireId ? 'oui' : 'non') : '',
+    opts.notes ? (r.notes ?? '') : '',
+    PARIS_TIME.format(new Date(r.createdAt)),
+    PARIS_TIME.format(new Date(r.updatedAt)),
+  ];
+}
+
+function columnsOf(opts: ExportOptions): string[] {
+  return opts.forme === 'codes' ? EXPORT_COLUMNS : LISIBLE_COLUMNS;
+}
+
+function cellsOf(r: ActiviteRow, opts: ExportOptions): (string | number)[] {
+  return opts.forme === 'codes' ? exportCells(r, opts) : lisibleCells(r, opts);
+}
 
 export const EXPORT_COLUMNS: string[] = [
   'id',
@@ -47,8 +128,8 @@ export const EXPORT_COLUMNS: string[] = [
   'modifie_le',
 ];
 
-/** `notes: false` (the structure's export) leaves out every free text about a person: notes and the procedure's name. */
-export function exportCells(r: ActiviteRow, opts: { notes: boolean; beneficiaire: boolean }): (string | number)[] {
+/** The machine form: exchange codes, ids, instants in UTC. `notes: false` leaves out free text about a person. */
+export function exportCells(r: ActiviteRow, opts: ExportOptions): (string | number)[] {
   const p = r.participants as Participants;
   return [
     r.id,
@@ -101,14 +182,14 @@ function csvLine(cells: (string | number)[]): string {
 }
 
 /** A CSV (UTF-8 with BOM, `;` separated, for spreadsheet software set to French) as a stream. */
-export function csvStream(header: string[][], rows: AsyncIterable<ActiviteRow>, opts: { notes: boolean; beneficiaire: boolean }): Readable {
+export function csvStream(header: string[][], rows: AsyncIterable<ActiviteRow>, opts: ExportOptions): Readable {
   async function* lines(): AsyncGenerator<string> {
     yield '\uFEFF' + header.map(csvLine).join('');
-    yield csvLine(EXPORT_COLUMNS);
+    yield csvLine(columnsOf(opts));
     let chunk = '';
     let n = 0;
     for await (const r of rows) {
-      chunk += csvLine(exportCells(r, opts));
+      chunk += csvLine(cellsOf(r, opts));
       if (++n % 200 === 0) {
         yield chunk;
         chunk = '';
@@ -120,11 +201,11 @@ export function csvStream(header: string[][], rows: AsyncIterable<ActiviteRow>, 
 }
 
 /** An XLSX workbook (one sheet: header rows, column names, one row per activity), streamed. */
-export function xlsxStream(header: string[][], rows: AsyncIterable<ActiviteRow>, opts: { notes: boolean; beneficiaire: boolean }): Readable {
+export function xlsxStream(header: string[][], rows: AsyncIterable<ActiviteRow>, opts: ExportOptions): Readable {
   async function* cells(): AsyncGenerator<(string | number)[]> {
     for (const line of header) yield line;
-    yield EXPORT_COLUMNS;
-    for await (const r of rows) yield exportCells(r, opts);
+    yield columnsOf(opts);
+    for await (const r of rows) yield cellsOf(r, opts);
   }
   return xlsxFromRows('Activités', cells());
 }

@@ -53,7 +53,7 @@ import {
 } from './beneficiaires.js';
 import { LIEU_TYPES, THEMATIQUES, TYPES } from './codes.js';
 import { isCalendarDate, parisDate, systemClock } from './dates.js';
-import { csvStream, headerLines, xlsxStream } from './export.js';
+import { csvStream, headerLines, xlsxStream, type FormeExport } from './export.js';
 import { registerActivitesOpenApi } from './openapi.js';
 import { formFieldOf, formToPayload, isClientUuid, newActiviteIdError, wrongTypeErrors, type ActivitePayload } from './validation.js';
 import { isUuid } from '../platform/ids.js';
@@ -362,16 +362,17 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     app.get(`/activites/export.${format}`, { config: { access: 'activites:saisir' } }, async (request, reply) => {
       const user = request.user!;
       const { filter, errors } = parseFilter(request.query as Record<string, unknown>);
+      const forme = formeExport(request.query as Record<string, unknown>, errors);
       if (Object.keys(errors).length) return invalidExportFilters(request, reply, errors);
       const profile = await conseillerProfile(db, user);
-      const header = headerLines(`Activités de ${user.firstName} ${user.lastName}`, filter, clock(), (id) => profile.lieux.find((l) => l.id === id)?.nom);
+      const lieuNom = (id: string) => profile.lieux.find((l) => l.id === id)?.nom;
+      const header = headerLines(`Activités de ${user.firstName} ${user.lastName}${forme === 'codes' ? ' (codes d’échange, pour un traitement automatique)' : ''}`, filter, clock(), lieuNom);
       const rows = iterateActivites(db, user.id, filter);
-      const name = `activites-${parisDate(clock())}.${format}`;
+      const name = `activites-${forme === 'codes' ? 'codes-' : ''}${parisDate(clock())}.${format}`;
+      const opts = { notes: true, beneficiaire: true, forme, lieuNom };
       reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, { notes: true, beneficiaire: true }));
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(xlsxStream(header, rows, { notes: true, beneficiaire: true }));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, opts));
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxStream(header, rows, opts));
     });
   }
 
@@ -430,6 +431,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       delete filter.beneficiaire;
       const asked = typeof q.perimetre === 'string' ? q.perimetre : '';
       if (asked && asked !== 'structure' && asked !== 'equipe') errors.perimetre = `Périmètre inconnu « ${asked.slice(0, 30)} » : « structure » ou « equipe ».`;
+      const forme = formeExport(q, errors);
       if (Object.keys(errors).length) return invalidExportFilters(request, reply, errors);
       const p = await perimetres(user);
       const perimetre = asked || (p.structure ? 'structure' : 'equipe');
@@ -442,10 +444,10 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
         owner = p.equipe;
         title = `Activités de l'équipe de ${user.firstName} ${user.lastName}, pendant la présence de chacun dans l'équipe (sans données personnelles)`;
       } else return forbidden(request, reply);
-      const header = headerLines(title, filter, clock());
+      const header = headerLines(`${title}${forme === 'codes' ? ' (codes d’échange, pour un traitement automatique)' : ''}`, filter, clock());
       const rows = iterateActivites(db, owner, filter);
-      const opts = { notes: false, beneficiaire: false };
-      reply.header('content-disposition', `attachment; filename="activites-${perimetre}-${parisDate(clock())}.${format}"`).header('cache-control', 'no-store');
+      const opts = { notes: false, beneficiaire: false, forme };
+      reply.header('content-disposition', `attachment; filename="activites-${perimetre}-${forme === 'codes' ? 'codes-' : ''}${parisDate(clock())}.${format}"`).header('cache-control', 'no-store');
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(header, rows, opts));
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(xlsxStream(header, rows, opts));
     });
@@ -690,6 +692,15 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
 }
 
 /** An export link opened from a page with bad filters: a French page naming each filter. */
+/** `forme`: « lisible » (default) or « codes » (the machine export); anything else goes to `errors`. */
+function formeExport(q: Record<string, unknown>, errors: Record<string, string>): FormeExport {
+  const v = q.forme;
+  if (v === undefined || v === '' || v === 'lisible') return 'lisible';
+  if (v === 'codes') return 'codes';
+  errors.forme = 'Forme d’export inconnue : « lisible » ou « codes ».';
+  return 'lisible';
+}
+
 function invalidExportFilters(request: FastifyRequest, reply: FastifyReply, errors: Record<string, string>): FastifyReply {
   return reply.html(
     ErrorPage({

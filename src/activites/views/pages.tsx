@@ -125,6 +125,11 @@ export function ActivitesPage(p: {
               Exporter en XLSX
             </a>
           </li>
+          <li>
+            <a class="fr-btn fr-btn--sm fr-btn--tertiary" href={`/activites/export.csv${filterQuery(f, { forme: 'codes' })}`}>
+              Export pour traitement automatique (CSV, codes d'échange)
+            </a>
+          </li>
         </ul>
       </form>
       {p.rows.length === 0 ? (
@@ -291,6 +296,11 @@ function StatistiquesBloc({ s, seule }: { s: StatistiquesSection; seule: boolean
         <li>
           <a class="fr-btn fr-btn--sm fr-btn--secondary" href={`/activites/structure/export.xlsx${q}`}>
             Exporter en XLSX
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--sm fr-btn--tertiary" href={`/activites/structure/export.csv${q}${q ? '&' : '?'}forme=codes`}>
+            Export pour traitement automatique (CSV, codes d'échange)
           </a>
         </li>
       </ul>
