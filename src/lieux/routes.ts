@@ -175,7 +175,9 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
       };
     } else issue = o;
     const carte = config.mapTilesUrl ? { tiles: config.mapTilesUrl, attribution: config.mapAttribution } : null;
-    return reply.html(TrouverPage({ ctx: request.ctx(), f, issue, carte, now }), issue.kind === 'inconnu' ? 404 : 200);
+    // A "did you mean" page is a normal answer (200); only a query with nothing to suggest stays a 404.
+    const status = issue.kind === 'inconnu' && !issue.suggestions.length ? 404 : 200;
+    return reply.html(TrouverPage({ ctx: request.ctx(), f, issue, carte, now }), status);
   });
 
   app.get('/lieux/:id', { config: { access: 'public' } }, async (request, reply) => {

@@ -24,6 +24,16 @@ describe.skipIf(chromiumMissing)('trouver un lieu dans Chromium', () => {
     await expect.poll(() => page.locator('.cn-resultats h3').first().textContent()).toBe('Maison des Services de Behren-lès-Forbach');
     expect(await page.locator('.cn-resultats h3').nth(1).textContent()).toBe('La Turbine – coworking de Forbach');
     expect(await checkA11y(page)).toEqual([]);
+    // The focus is on the results' heading, not at the top: the first result is a few Tab stops away
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultats-titre');
+    expect(await page.getByRole('link', { name: 'Aller aux résultats' }).count()).toBe(1);
+    let stops = 0;
+    for (; stops < 10; stops++) {
+      const f = await focused(page);
+      if (f.href.startsWith('/lieux/')) break;
+      await page.keyboard.press('Tab');
+    }
+    expect(stops).toBeLessThanOrEqual(4);
 
     for (let i = 0; i < 200; i++) {
       const f = await focused(page);
@@ -34,6 +44,12 @@ describe.skipIf(chromiumMissing)('trouver un lieu dans Chromium', () => {
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/lieux/')), page.keyboard.press('Enter')]);
     expect(await page.locator('h1').textContent()).toBe('Maison des Services de Behren-lès-Forbach');
     expect(await page.locator('table caption').first().textContent()).toBe('Horaires de la semaine');
+    expect(await checkA11y(page)).toEqual([]);
+
+    // A typo: the page answers 200 and the keyboard lands on the suggestion
+    const typo = await page.goto(`/trouver?q=${encodeURIComponent('Behren-lès-Forbak')}`);
+    expect(typo!.status()).toBe(200);
+    await expect.poll(async () => (await focused(page)).text).toMatch(/^Behren-lès-Forbach/);
     expect(await checkA11y(page)).toEqual([]);
   });
 

@@ -95,6 +95,13 @@ export function TrouverPage(p: { ctx: PageContext; f: RechercheForm; issue: Issu
   return (
     <Layout ctx={p.ctx} title={title} wide head={<LieuxHead script />}>
       <h1>Trouver un lieu pour être accompagné au numérique</h1>
+      {issue.kind === 'resultats' ? (
+        <p class="fr-mb-2w">
+          <a class="fr-link" href="#resultats-titre">
+            Aller aux résultats
+          </a>
+        </p>
+      ) : null}
       <form method="get" action="/trouver" role="search" id="recherche" class="fr-mb-4w">
         <div class="fr-input-group">
           <label class="fr-label" for="q">
@@ -204,9 +211,9 @@ function Issue(p: { f: RechercheForm; issue: Issue; carte: { tiles: string; attr
           <>
             <p>Vouliez-vous dire :</p>
             <ul>
-              {issue.suggestions.map((c) => (
+              {issue.suggestions.map((c, i) => (
                 <li>
-                  <a href={`/trouver?${queryString({ ...f, q: c.nom, lat: '', lon: '' }, { commune: c.insee })}`}>
+                  <a autofocus={i === 0} href={`/trouver?${queryString({ ...f, q: c.nom, lat: '', lon: '' }, { commune: c.insee })}`}>
                     {c.nom} ({c.codesPostaux[0] ?? c.departement})
                   </a>
                 </li>
@@ -223,7 +230,8 @@ function Issue(p: { f: RechercheForm; issue: Issue; carte: { tiles: string; attr
   return (
     <>
       {issue.choix.length > 1 ? <ChoixCommunes communes={issue.choix} f={f} titre="Préciser la commune" /> : null}
-      <h2 class="fr-h4" id="resultats-titre">
+      {/* The focus lands here after a search (no script needed): the results, not the top of the page. */}
+      <h2 class="fr-h4" id="resultats-titre" tabindex={-1} autofocus>
         {issue.resultats.length === 0
           ? `Aucun lieu trouvé près de ${issue.origine}`
           : `Lieux les plus proches de ${issue.origine}${issue.page > 1 ? ` · page ${issue.page}` : ''}`}
