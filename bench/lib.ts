@@ -116,6 +116,36 @@ export interface RunningServer {
   readyMs: number;
   /** SIGTERM, then waits (15 s by default) for the exit; SIGKILL if it does not come. */
   stop(timeoutMs?: number): Promise<StopResult>;
+  /**
+   * With `ipc: true` only: sends a message to the server over the IPC channel (an `id` is added
+   * when absent) and resolves with the reply carrying the same id (src/platform/diagnostics.ts).
+   * Rejects after `timeoutMs` (60 s by default) or when the server exits first.
+   */
+  ask?<R extends { id: number } = IpcReply>(message: IpcMessage, timeoutMs?: number): Promise<R>;
+}
+
+/** A message to the server's IPC channel: `{ type, …fields }`, `id` optional. */
+export interface IpcMessage {
+  type: string;
+  id?: number;
+  [field: string]: unknown;
+}
+
+export interface IpcReply {
+  id: number;
+  type?: string;
+  [field: string]: unknown;
+}
+
+export interface StartOptions {
+  /** Time allowed to answer 200 on /healthz (120 s by default). */
+  timeoutMs?: number;
+  /** Flags for the server's node, before dist/main.js (e.g. `['--expose-gc']`). */
+  nodeArgs?: string[];
+  /** Extra environment, applied after the bench defaults (e.g. DATABASE_URL, DEMO, SESSION_SECRET). */
+  env?: Record<string, string>;
+  /** Spawns with an IPC channel and CN_DIAGNOSTICS_IPC=1, and provides `ask` on the result. */
+  ipc?: boolean;
 }
 
 const STRIPPED_ENV = [
@@ -137,20 +167,22 @@ function tail(text: string, lines = 20): string {
 }
 
 /**
- * Spawns `node dist/main.js` on 127.0.0.1 with the embedded database of `dataDir`, and resolves once
- * GET /healthz answers 200 (polled every 20 ms). Rejects — after killing the child — if the process
- * exits first or is not ready within `timeoutMs`.
+ * Spawns `node dist/main.js` on 127.0.0.1 with the embedded database of `dataDir` (or the database
+ * of `opts.env.DATABASE_URL`), and resolves once GET /healthz answers 200 (polled every 20 ms).
+ * Rejects — after killing the child — if the process exits first or is not ready within `timeoutMs`.
  */
-export async function startServer(dataDir: string, opts: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(dataDir: string, opts: StartOptions = {}): Promise<RunningServer> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of STRIPPED_ENV) delete env[key];
-  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, opts.env ?? {});
+  if (opts.ipc) env.CN_DIAGNOSTICS_IPC = '1';
+  else delete env.CN_DIAGNOSTICS_IPC;
 
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN], { cwd: ROOT, env, stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -207,7 +239,49 @@ export async function startServer(dataDir: string, opts: { timeoutMs?: number } 
     return stopped;
   };
 
-  return { url, port, dataDir, readyMs, stop };
+  const server: RunningServer = { url, port, dataDir, readyMs, stop };
+  if (opts.ipc) server.ask = ipcAsker(child, exited);
+  return server;
+}
+
+/** Request/reply over a child's IPC channel, matched by id. */
+function ipcAsker(child: ChildProcess, exited: Promise<unknown>): NonNullable<RunningServer['ask']> {
+  let nextId = 1;
+  const pending = new Map<number, { resolve(reply: IpcReply): void; reject(e: Error): void }>();
+  child.on('message', (m: unknown) => {
+    const id = (m as { id?: unknown } | null)?.id;
+    if (typeof id !== 'number') return;
+    pending.get(id)?.resolve(m as IpcReply);
+    pending.delete(id);
+  });
+  void exited.then(() => {
+    for (const p of pending.values()) p.reject(new Error('le serveur s’est arrêté avant de répondre'));
+    pending.clear();
+  });
+  return <R extends { id: number } = IpcReply>(message: IpcMessage, timeoutMs = 60_000) =>
+    new Promise<R>((resolve, reject) => {
+      const id = message.id ?? nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`pas de réponse du serveur à « ${message.type} » en ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      pending.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply as unknown as R);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      if (!child.connected) {
+        pending.get(id)!.reject(new Error('canal IPC du serveur fermé'));
+        pending.delete(id);
+        return;
+      }
+      child.send({ ...message, id });
+    });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { LockError } from './platform/lock.js';
 import { openRuntime } from './platform/runtime.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
 import { createJobWorker, type JobWorker } from './platform/jobs/jobs.js';
+import { installDiagnostics } from './platform/diagnostics.js';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   // Background jobs (mails, retention, purges): claimed from the database, so several instances share them.
   worker = createJobWorker({ database, registry: app.jobs, log: logger.child({ component: 'jobs' }) });
   worker.start();
+  if (installDiagnostics()) logger.info('memory diagnostics on the IPC channel (soak benchmark)');
   logger.info(
     { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },
     'conseiller-numerique ready',
