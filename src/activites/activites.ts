@@ -11,7 +11,7 @@ import { getStructure } from '../structures/structures.js';
 import { commune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { TYPES, label, trancheAge, trancheDuree } from './codes.js';
-import { formatDateLongue, isCalendarDate, parisDate, type Clock } from './dates.js';
+import { dateLongue, isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
 import { boundedCache } from '../platform/cache.js';
@@ -260,7 +260,7 @@ export async function createActivite(db: Db, actor: Actor, profile: ConseillerPr
         action: 'activite.creee',
         objectType: 'activite',
         objectId: v.id,
-        summary: `${label(TYPES, v.type)} du ${formatDateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
+        summary: `${label(TYPES, v.type)} du ${dateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
       });
       return { created: true as const, row: inserted[0] };
     }
@@ -302,7 +302,7 @@ export async function updateActivite(db: Db, actor: Actor, profile: ConseillerPr
       action: 'activite.modifiee',
       objectType: 'activite',
       objectId: v.id,
-      summary: `Activité du ${formatDateLongue(v.date)} modifiée`,
+      summary: `Activité du ${dateLongue(v.date)} modifiée`,
       // Administrators read the audit log: only the names of the changed fields, never their
       // values (notes and titles are free text, the beneficiary is private to the conseiller).
       after: { champs_modifies: changedFields(toPayload(before), v) },
@@ -319,7 +319,7 @@ export async function deleteActivite(db: Db, actor: Actor, conseillerId: string,
       .where(and(eq(activites.id, id), eq(activites.conseillerId, conseillerId), isNull(activites.deletedAt)))
       .returning({ id: activites.id, date: activites.date });
     if (!rows[0]) return false;
-    await recordAudit(tx, actor, { action: 'activite.supprimee', objectType: 'activite', objectId: id, summary: `Activité du ${formatDateLongue(rows[0].date)} supprimée` });
+    await recordAudit(tx, actor, { action: 'activite.supprimee', objectType: 'activite', objectId: id, summary: `Activité du ${dateLongue(rows[0].date)} supprimée` });
     return true;
   });
 }

@@ -39,8 +39,8 @@ export function formatDate(date: string | null | undefined): string {
 
 const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
-/** French display of a calendar date in words: « 1er décembre 2026 ». */
-export function formatDateLongue(date: string): string {
+/** A calendar date (YYYY-MM-DD) in words: « 12 mars 2026 », « 1er avril 2026 ». */
+export function dateLongue(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return `${d === 1 ? '1er' : d} ${MOIS[m - 1] ?? ''} ${y}`;
 }

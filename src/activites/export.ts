@@ -14,6 +14,7 @@ import type { Participants } from './validation.js';
 import { formatDate } from './dates.js';
 import { xlsxFromRows } from '../platform/xlsx.js';
 import { csvCell } from '../platform/exports.js';
+import { formatDateTime } from '../platform/views/components.js';
 
 const BREAKDOWNS: { key: keyof Pick<Participants, 'genres' | 'tranches_age' | 'statuts'>; prefix: string; codes: readonly string[]; list: { labels: Record<string, string> }; titre: string }[] = [
   { key: 'genres', prefix: 'genre', codes: GENRES.values, list: GENRES, titre: 'Genre' },
@@ -59,7 +60,6 @@ export const LISIBLE_COLUMNS: string[] = [
   'Modifiée le',
 ];
 
-const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
 const labels = (list: { labels: Record<string, string> }, codes: readonly string[]) => codes.map((c) => label(list, c)).join(', ');
 
 /** One activity for people: labels, names, Paris time; no ids. */
@@ -87,8 +87,8 @@ export function lisibleCells(r: ActiviteRow, opts: ExportOptions): (string | num
     ...BREAKDOWNS.flatMap((b) => b.codes.map((c) => p[b.key]?.[c] ?? 0)),
     opts.beneficiaire ? (r.beneficiaireId ? 'oui' : 'non') : '',
     opts.notes ? (r.notes ?? '') : '',
-    PARIS_TIME.format(new Date(r.createdAt)),
-    PARIS_TIME.format(new Date(r.updatedAt)),
+    formatDateTime(r.createdAt),
+    formatDateTime(r.updatedAt),
   ];
 }
 
@@ -173,7 +173,7 @@ export function headerLines(title: string, f: ActiviteFilter, now: Date, lieuNom
       `lieu : ${f.lieu.startsWith('lieu_activite:') ? (lieuNom?.(f.lieu.slice(14)) ?? f.lieu.slice(14)) : label(LIEU_TYPES, f.lieu)}`,
     );
   if (f.beneficiaire) parts.push(`bénéficiaire : ${f.beneficiaire}`);
-  const exported = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(now);
+  const exported = formatDateTime(now);
   return [[title], [`Exporté le ${exported}`], [`Filtres : ${parts.length ? parts.join(' ; ') : 'aucun (toutes les activités)'}`], []];
 }
 

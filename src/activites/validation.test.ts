@@ -246,12 +246,12 @@ describe('formToPayload', () => {
   });
 });
 
-describe('formatDateLongue and nomActivite', () => {
+describe('dateLongue and nomActivite', () => {
   it('says a date and an activity in words', async () => {
-    const { formatDateLongue } = await import('./dates.js');
+    const { dateLongue } = await import('./dates.js');
     const { nomActivite } = await import('./views/pages.js');
-    expect(formatDateLongue('2026-12-01')).toBe('1er décembre 2026');
-    expect(formatDateLongue('2026-02-28')).toBe('28 février 2026');
+    expect(dateLongue('2026-12-01')).toBe('1er décembre 2026');
+    expect(dateLongue('2026-02-28')).toBe('28 février 2026');
     expect(nomActivite({ type: 'collectif', titreAtelier: 'Reconnaître une arnaque', date: '2026-12-01' })).toBe("l'atelier « Reconnaître une arnaque » du 1er décembre 2026");
     expect(nomActivite({ type: 'individuel', titreAtelier: null, date: '2026-12-02' })).toBe("l'accompagnement individuel du 2 décembre 2026");
     expect(nomActivite({ type: 'ponctuel', titreAtelier: null, date: '2026-08-15' })).toBe("l'aide ponctuelle du 15 août 2026");

@@ -2,6 +2,7 @@
  * The journal in words: each action code and object type in French, a link to the object when it has
  * a page, and a readable before/after (field: old → new). Pure functions, no I/O.
  */
+import { formatDateTime, formatNumber } from '../platform/views/components.js';
 
 const ACTIONS: Record<string, string> = {
   'activite.creee': 'Activité enregistrée',
@@ -147,11 +148,10 @@ function champ(key: string): string {
 export function valeur(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
-  if (typeof v === 'number') return new Intl.NumberFormat('fr-FR').format(v);
+  if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'string') {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v.split('-').reverse().join('/');
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v)))
-      return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(v));
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return formatDateTime(v);
     return v.length > 120 ? `${v.slice(0, 120)}…` : v;
   }
   if (Array.isArray(v)) return v.length ? v.map(valeur).join(', ') : '—';

@@ -6,18 +6,12 @@
 import type { PdfBlock, PdfDescription, PdfSection } from '../../platform/pdf/pdf.js';
 import { commune } from '../../territoires/territoires.js';
 import { AUTONOMIE, LIEU_TYPES, MATERIEL, NIVEAUX_ATELIER, ORIENTATIONS, THEMATIQUES, THEMATIQUES_DEMARCHES, TRANCHES_AGE, TYPES, label } from '../codes.js';
-import { parisDate } from '../dates.js';
+import { dateLongue, parisDate } from '../dates.js';
 import type { exportBeneficiaire } from '../beneficiaires.js';
 
 export type BeneficiaireExport = NonNullable<Awaited<ReturnType<typeof exportBeneficiaire>>>;
 
-const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
-/** « 12 mars 2026 », « 1er avril 2026 » from a calendar date YYYY-MM-DD. */
-export function dateLongue(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${d === 1 ? '1er' : d} ${MOIS[m - 1]} ${y}`;
-}
+export { dateLongue };
 
 /** The Europe/Paris calendar day of an instant, written long. */
 export function instantLong(iso: string | Date): string {

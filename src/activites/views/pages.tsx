@@ -2,7 +2,7 @@ import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, Input, formatNumber, SearchBar } from '../../platform/views/components.js';
 import { commune } from '../../territoires/territoires.js';
 import { LIEU_TYPES, THEMATIQUES, TRANCHES_AGE, TYPES, label, trancheAge } from '../codes.js';
-import { formatDate, formatDateLongue } from '../dates.js';
+import { formatDate, dateLongue } from '../dates.js';
 import type { ActiviteFilter, ActiviteCounts, ActiviteRow } from '../activites.js';
 import type { BeneficiaireRow } from '../beneficiaires.js';
 import type { LieuActivite } from '../ports.js';
@@ -16,7 +16,7 @@ const ACTIVITES_HEAD = (
 
 /** The activity in words, for labels and confirmations: « l'atelier « Premiers pas » du 1er décembre 2026 ». */
 export function nomActivite(r: Pick<ActiviteRow, 'type' | 'titreAtelier' | 'date'>): string {
-  const jour = formatDateLongue(r.date);
+  const jour = dateLongue(r.date);
   if (r.type === 'collectif') return r.titreAtelier ? `l'atelier « ${r.titreAtelier} » du ${jour}` : `l'atelier du ${jour}`;
   if (r.type === 'individuel') return `l'accompagnement individuel du ${jour}`;
   return `l'aide ponctuelle du ${jour}`;
@@ -230,7 +230,7 @@ export function SuppressionActivitePage(p: { ctx: PageContext; row: ActiviteRow;
         <dt>Type</dt>
         <dd>{label(TYPES, row.type)}</dd>
         <dt>Date</dt>
-        <dd>{formatDateLongue(row.date)}</dd>
+        <dd>{dateLongue(row.date)}</dd>
         <dt>Durée</dt>
         <dd>{row.dureeMinutes} min</dd>
         <dt>Lieu</dt>
