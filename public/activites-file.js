@@ -72,7 +72,12 @@
     var lieu =
       lieuChoice.indexOf('lieu_activite:') === 0
         ? { type: 'lieu_activite', lieu_id: lieuChoice.slice('lieu_activite:'.length) }
-        : { type: lieuChoice || undefined, commune_insee: orNull(one('commune_insee')) };
+        : { type: lieuChoice || undefined };
+    // the code picked for the text in the field (or sent alone), else the text, resolved by the server
+    if (!lieu.lieu_id) {
+      if (one('commune_insee') && one('commune_insee_pour') === one('commune')) lieu.commune_insee = one('commune_insee');
+      else if (one('commune')) lieu.commune = one('commune');
+    }
     var p = {
       id: UUID.test(one('id')) ? one('id').toLowerCase() : self.crypto.randomUUID(),
       type: orNull(type),
@@ -88,6 +93,10 @@
       beneficiaire_id: type === 'collectif' ? null : orNull(one('beneficiaire_id')),
       notes: orNull(one('notes')),
     };
+    if (type && type !== 'collectif') {
+      var personne = { genre: orNull(one('personne_genre')), tranche_age: orNull(one('personne_age')), statut: orNull(one('personne_statut')) };
+      if (personne.genre || personne.tranche_age || personne.statut) p.personne = personne;
+    }
     if (type === 'collectif') {
       var counts = function (prefix, codes) {
         var out = {};

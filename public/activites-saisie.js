@@ -28,6 +28,9 @@ function syncFields() {
   const type = checked ? checked.value : '';
   toggle('bloc-atelier', type === 'collectif' || type === '');
   toggle('bloc-autonomie', type !== 'collectif');
+  toggle('bloc-personne', type !== 'collectif');
+  const lieu = form.querySelector('input[name="lieu"]:checked');
+  toggle('bloc-commune', !lieu || !lieu.value.startsWith('lieu_activite:'));
   const demarches = form.querySelector('input[name="thematiques"][value="aide_aux_demarches_administratives"]');
   toggle('bloc-demarches', !demarches || demarches.checked || form.querySelector('input[name="thematiques_demarches"]:checked') !== null);
   const duree = form.querySelector('input[name="duree"]:checked');
@@ -145,7 +148,14 @@ function fill(p) {
   }
   if (p.lieu) {
     radio('lieu', p.lieu.type === 'lieu_activite' ? `lieu_activite:${p.lieu.lieu_id}` : p.lieu.type);
-    set('commune_insee', p.lieu.commune_insee);
+    // the code, as sent, stands for itself until the text is changed; a typed text is given back as typed
+    set('commune', p.lieu.commune || p.lieu.commune_insee || '');
+  }
+  for (const input of form.querySelectorAll('input[name^="personne_"]')) input.checked = false;
+  if (p.personne) {
+    if (p.personne.genre) radio('personne_genre', p.personne.genre);
+    if (p.personne.tranche_age) radio('personne_age', p.personne.tranche_age);
+    if (p.personne.statut) radio('personne_statut', p.personne.statut);
   }
   check('thematiques', p.thematiques);
   check('thematiques_demarches', p.thematiques_demarches);

@@ -32,6 +32,7 @@ const ASSETS = [
   '/static/activites.css',
   '/static/activites-saisie.js',
   '/static/activites-file.js',
+  '/static/commune.js',
   '/static/activites-manifest.json',
 ];
 

@@ -243,6 +243,56 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     expect(dup.body).not.toContain(`name="id" value="${id2}"`);
   });
 
+  it('takes the commune by name or postcode, offers a choice when it is ambiguous, and « à distance » needs none', async () => {
+    await conseiller.get('/activites/nouvelle');
+    const common = { type: 'ponctuel', date: today, duree: '15', thematiques: 'email' };
+    const rows = () => listActivites(t.database.db, conseillerId, {}, null, 1000);
+    const named = randomUUID();
+    const byName = await conseiller.post('/activites/nouvelle', { ...common, id: named, lieu: 'autre', commune: 'forbach' });
+    expect(byName.statusCode).toBe(303);
+    expect((await rows()).find((r) => r.id === named)).toMatchObject({ communeInsee: '57227', type: 'ponctuel' });
+
+    // a shared name: the same form again, with the communes to choose from (no JavaScript needed)
+    const id = randomUUID();
+    const ambiguous = await conseiller.post('/activites/nouvelle', { ...common, id, lieu: 'domicile', commune: 'Saint-Martin' });
+    expect(ambiguous.statusCode).toBe(400);
+    expect(ambiguous.body).toMatch(/Plusieurs communes s(&#39;|')appellent Saint-Martin : choisissez la vôtre\.<\/p>/);
+    expect(ambiguous.body).toContain('Quelle commune ?');
+    const choice = /name="commune_insee" value="([0-9AB]{5})"/.exec(ambiguous.body)![1]!;
+    expect(ambiguous.body).toContain('name="commune_insee_pour" value="Saint-Martin"');
+    const chosen = await conseiller.post('/activites/nouvelle', { ...common, id, lieu: 'domicile', commune: 'Saint-Martin', commune_insee: choice, commune_insee_pour: 'Saint-Martin' });
+    expect(chosen.statusCode).toBe(303);
+    expect((await rows()).find((r) => r.id === id)).toMatchObject({ communeInsee: choice, lieuType: 'domicile' });
+
+    // the edit form shows the commune by its name
+    const edit = await conseiller.get(`/activites/${id}/modifier`);
+    expect(edit.body).toMatch(/name="commune" type="text" value="Saint-Martin \(\d[\dAB]\)"/);
+
+    // at a distance, no commune: the structure's (Metz)
+    const distance = randomUUID();
+    expect((await conseiller.post('/activites/nouvelle', { ...common, id: distance, lieu: 'a_distance' })).statusCode).toBe(303);
+    expect((await rows()).find((r) => r.id === distance)).toMatchObject({ communeInsee: '57463', lieuType: 'a_distance' });
+  });
+
+  it('records the gender, age and status of an anonymous person with one click each, counted like a workshop', async () => {
+    const id = randomUUID();
+    await conseiller.get('/activites/nouvelle');
+    const r = await conseiller.post('/activites/nouvelle', {
+      id, type: 'individuel', date: today, duree: '30', lieu: 'autre', commune: '57463', thematiques: 'email',
+      personne_genre: 'feminin', personne_age: 'soixante_dix_plus', personne_statut: 'retraite',
+    });
+    expect(r.statusCode).toBe(303);
+    const row = (await listActivites(t.database.db, conseillerId, {}, null, 1000)).find((x) => x.id === id)!;
+    expect(row.participants).toMatchObject({ total: 1, genres: { feminin: 1 }, tranches_age: { soixante_dix_plus: 1 }, statuts: { retraite: 1 } });
+    const got = await api(tokenConseiller, 'GET', `/api/v1/activites/${id}`);
+    expect(got.json().personne).toEqual({ genre: 'feminin', tranche_age: 'soixante_dix_plus', statut: 'retraite' });
+    const edit = await conseiller.get(`/activites/${id}/modifier`);
+    expect(edit.body).toMatch(/name="personne_genre" value="feminin" checked/);
+    // replayed by an offline device with the same content: the same record
+    const replay = await api(tokenConseiller, 'POST', '/api/v1/activites', { ...(got.json() as Record<string, unknown>), created_at: undefined, updated_at: undefined });
+    expect(replay.statusCode).toBe(200);
+  });
+
   it('re-renders the form with a French message next to each invalid field', async () => {
     await conseiller.get('/activites/nouvelle');
     const r = await conseiller.post('/activites/nouvelle', { id: randomUUID(), type: 'individuel', date: '2999-01-01', duree: 'autre', duree_autre: '600', lieu: 'autre', thematiques_demarches: 'logement' });
@@ -250,7 +300,7 @@ describe('entry in the browser (forms, no JavaScript)', () => {
     expect(r.body).toContain('La date ne peut pas être dans le futur');
     expect(r.body).toContain('La durée doit être comprise entre 1 et 480 minutes.');
     expect(r.body).toContain('Choisissez au moins une thématique.');
-    expect(r.body).toContain("Indiquez la commune (code INSEE)");
+    expect(r.body).toContain("Indiquez la commune (son nom, son code postal ou son code INSEE)");
     expect(r.body).toContain('href="#champ-thematiques"');
   });
 });
@@ -400,6 +450,26 @@ describe('beneficiaries: private, deduplicated, merged, erased, retained', () =>
     const confirmed = await conseiller.post('/beneficiaires/nouveau', { prenom: 'Jeanne', nom: 'Dupond', annee_naissance: '1950', email: 'JD@exemple.fr', consentement: 'oui', confirmer: 'oui' });
     expect(confirmed.statusCode).toBe(303);
     doublon = (confirmed.headers.location as string).split('/').pop()!;
+  });
+
+  it("takes a beneficiary's commune by name, offers a choice for a shared postcode, and shows it by name", async () => {
+    await autre.get('/beneficiaires/nouveau');
+    const shared = await autre.post('/beneficiaires/nouveau', { prenom: 'Paul', nom: 'Commune', commune: '57600', consentement: 'oui' });
+    expect(shared.statusCode).toBe(400);
+    expect(shared.body).toContain('Plusieurs communes ont le code 57600');
+    expect(shared.body).toMatch(/name="commune_insee" value="57227"/); // Forbach among the choices
+    const chosen = await autre.post('/beneficiaires/nouveau', { prenom: 'Paul', nom: 'Commune', commune: '57600', commune_insee: '57227', commune_insee_pour: '57600', consentement: 'oui' });
+    expect(chosen.statusCode).toBe(303);
+    const id = (chosen.headers.location as string).split('/').pop()!;
+    expect((await t.database.query<{ commune_insee: string }>('select commune_insee from beneficiaires where id = $1', [id]))[0]?.commune_insee).toBe('57227');
+    const edit = await autre.get(`/beneficiaires/${id}/modifier`);
+    expect(edit.body).toContain('value="Forbach (57)"');
+    // the text changed: the code picked for the old text no longer counts
+    const moved = await autre.post(`/beneficiaires/${id}/modifier`, { prenom: 'Paul', nom: 'Commune', commune: 'Behren-lès-Forbach', commune_insee: '57227', commune_insee_pour: 'Forbach (57)' });
+    expect(moved.statusCode).toBe(303);
+    expect((await t.database.query<{ commune_insee: string }>('select commune_insee from beneficiaires where id = $1', [id]))[0]?.commune_insee).toBe('57058');
+    // erased on request (the retention test below counts every conseiller's inactive beneficiaries)
+    expect((await autre.post(`/beneficiaires/${id}/effacer`)).statusCode).toBe(303);
   });
 
   it('links activities, merges the duplicate keeping history, and counts do not drift', async () => {

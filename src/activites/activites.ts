@@ -8,14 +8,14 @@ import type { Principal } from '../platform/access.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { findUserById } from '../comptes/users.js';
 import { getStructure } from '../structures/structures.js';
-import { commune } from '../territoires/territoires.js';
+import { commune, resoudreCommune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { TYPES, label, trancheAge, trancheDuree } from './codes.js';
 import { dateLongue, isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
 import { boundedCache } from '../platform/cache.js';
-import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type ValidationContext } from './validation.js';
+import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type Personne, type ValidationContext } from './validation.js';
 
 export type ActiviteRow = typeof activites.$inferSelect;
 
@@ -29,10 +29,12 @@ export interface ConseillerProfile {
   /** YYYY-MM-DD: no activity after it (the end of the last contract once none runs); null while one runs. */
   endDate: string | null;
   lieux: LieuActivite[];
+  /** The structure's commune (INSEE): an activity « à distance » given no commune is counted there. */
+  communeStructure?: string | null;
 }
 
 /** Each structure's département (it never changes once created), kept five minutes. */
-const structureCache = boundedCache<string, { departement: string }>({ name: 'activites.departement-des-structures', max: 10_000, ttlMs: 300_000 });
+const structureCache = boundedCache<string, { departement: string; communeInsee: string | null }>({ name: 'activites.departement-des-structures', max: 10_000, ttlMs: 300_000 });
 
 /**
  * Who records, and the dates that bound their activities: from their validated contracts (the
@@ -43,17 +45,19 @@ export async function conseillerProfile(db: Db, user: Principal): Promise<Consei
   const grant = user.roles.find((g) => (g.role === 'conseiller' || g.role === 'coordinateur') && g.structureId);
   const structureId = grant?.structureId ?? null;
   let departement: string | null = null;
+  let communeStructure: string | null = null;
   if (structureId) {
     const cached = structureCache.get(structureId);
-    if (cached) departement = cached.departement;
+    if (cached) ({ departement, communeInsee: communeStructure } = cached);
     else {
       const s = await getStructure(db, structureId);
       departement = s?.departement ?? null;
-      if (s) structureCache.set(structureId, { departement: s.departement });
+      communeStructure = s?.communeInsee ?? null;
+      if (s) structureCache.set(structureId, { departement: s.departement, communeInsee: communeStructure });
     }
   }
   const [dates, lieux] = await Promise.all([datesOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
-  return { userId: user.id, structureId, departement, startDate: dates.startDate, endDate: dates.endDate, lieux };
+  return { userId: user.id, structureId, departement, startDate: dates.startDate, endDate: dates.endDate, lieux, communeStructure };
 }
 
 export interface BornesDeTravail {
@@ -112,6 +116,8 @@ export function validationContext(profile: ConseillerProfile, clock: Clock): Val
     endDate: profile.endDate,
     lieux: profile.lieux.map((l) => ({ id: l.id.toLowerCase(), communeInsee: l.communeInsee })),
     communeExists: (insee) => !!commune(insee),
+    resoudreCommune,
+    communeParDefaut: profile.communeStructure ?? null,
   };
 }
 
@@ -159,13 +165,22 @@ export async function checkActivite(
 async function columnsOf(db: Db, profile: ConseillerProfile, v: ActivitePayload) {
   let participants: Participants | null = v.participants;
   if (!participants) {
-    // One person: their age bracket from the beneficiary's birth year at the activity's date, else unknown.
-    let age = 'non_communique';
-    if (v.beneficiaire_id) {
+    // One person: what was said of them; else their age bracket from the beneficiary's birth year at the activity's date; else unknown.
+    const said = v.personne ?? null;
+    let age = said?.tranche_age ?? 'non_communique';
+    if (!said?.tranche_age && v.beneficiaire_id) {
       const [b] = await db.select({ annee: beneficiaires.anneeNaissance }).from(beneficiaires).where(eq(beneficiaires.id, v.beneficiaire_id));
       age = trancheAge(b?.annee ?? null, Number(v.date.slice(0, 4)));
     }
-    participants = { total: 1, deja_accompagnes: 0, genres: { non_communique: 1 }, tranches_age: { [age]: 1 }, statuts: { non_communique: 1 } };
+    participants = {
+      total: 1,
+      deja_accompagnes: 0,
+      genres: { [said?.genre ?? 'non_communique']: 1 },
+      tranches_age: { [age]: 1 },
+      statuts: { [said?.statut ?? 'non_communique']: 1 },
+      // what was said, to give it back as it was sent (the counts also hold the beneficiary's age)
+      ...(said ? { personne: said } : {}),
+    };
   }
   return {
     conseillerId: profile.userId,
@@ -212,6 +227,7 @@ export function toPayload(r: ActiviteRow): ActivitePayload & { created_at: strin
     titre_atelier: r.titreAtelier,
     niveau_atelier: r.niveauAtelier,
     participants: r.type === 'collectif' ? (r.participants as Participants) : null,
+    personne: r.type === 'collectif' ? null : ((r.participants as { personne?: Personne }).personne ?? null),
     created_at: new Date(r.createdAt).toISOString(),
     updated_at: new Date(r.updatedAt).toISOString(),
   };
@@ -225,9 +241,9 @@ export function samePayload(a: ActivitePayload, b: ActivitePayload): boolean {
   const canon = (p: ActivitePayload) => JSON.stringify(sorted({ ...p, participants: p.participants ?? null }));
   const keys: (keyof ActivitePayload)[] = [
     'id', 'type', 'date', 'duree_minutes', 'lieu', 'thematiques', 'thematiques_demarches', 'nom_demarche', 'materiel',
-    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants',
+    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants', 'personne',
   ];
-  const pick = (p: ActivitePayload) => canon(Object.fromEntries(keys.map((k) => [k, p[k]])) as unknown as ActivitePayload);
+  const pick = (p: ActivitePayload) => canon(Object.fromEntries(keys.map((k) => [k, p[k] ?? null])) as unknown as ActivitePayload);
   return pick(a) === pick(b);
 }
 
@@ -235,7 +251,7 @@ export function samePayload(a: ActivitePayload, b: ActivitePayload): boolean {
 export function changedFields(before: ActivitePayload, after: ActivitePayload): string[] {
   const keys: (keyof ActivitePayload)[] = [
     'type', 'date', 'duree_minutes', 'lieu', 'thematiques', 'thematiques_demarches', 'nom_demarche', 'materiel',
-    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants',
+    'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier', 'participants', 'personne',
   ];
   return keys.filter((k) => !samePayload({ ...before, [k]: after[k] ?? null }, { ...before, [k]: before[k] ?? null }));
 }

@@ -22,6 +22,10 @@ export interface BeneficiaireInput {
   nom?: unknown;
   annee_naissance?: unknown;
   commune_insee?: unknown;
+  /** The commune as typed in the form (a name, a postcode or a code): when present, it is what counts. */
+  commune?: unknown;
+  /** The text the code in `commune_insee` was picked for (suggestions or the choice offered). */
+  commune_insee_pour?: unknown;
   telephone?: unknown;
   email?: unknown;
   notes?: unknown;
@@ -58,7 +62,13 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validateBeneficiaire(
   input: BeneficiaireInput,
-  ctx: { currentYear: number; communeExists: (insee: string) => boolean; requireConsent: boolean },
+  ctx: {
+    currentYear: number;
+    communeExists: (insee: string) => boolean;
+    requireConsent: boolean;
+    /** The commune of a form field (text, code picked, text it was picked for): one commune, or why not. */
+    lireCommune?: (texte: string, code: string, pour: string) => { insee: string } | { error: string };
+  },
 ): { ok: true; value: ValidBeneficiaire } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v).trim());
@@ -75,8 +85,18 @@ export function validateBeneficiaire(
     if (!/^\d{4}$/.test(a) || n < 1900 || n > ctx.currentYear) errors.annee_naissance = `L'année de naissance doit être comprise entre 1900 et ${ctx.currentYear}.`;
     else annee = n;
   }
-  const c = str(input.commune_insee).toUpperCase();
-  if (c && !ctx.communeExists(c)) errors.commune_insee = `Commune inconnue : code INSEE « ${c.slice(0, 10)} ».`;
+  // The text typed wins; a code alone (the API) stands for itself; a code tied to a text now erased is dropped.
+  let c = '';
+  const texte = str(input.commune);
+  const code = str(input.commune_insee).toUpperCase();
+  if (texte && ctx.lireCommune) {
+    const r = texte.length > 100 ? { error: 'La commune : 100 caractères au plus.' } : ctx.lireCommune(texte, code, str(input.commune_insee_pour));
+    if ('insee' in r) c = r.insee;
+    else errors.commune = r.error;
+  } else if (code && !str(input.commune_insee_pour)) {
+    c = code;
+    if (!ctx.communeExists(c)) errors.commune_insee = `Commune inconnue : code INSEE « ${c.slice(0, 10)} ».`;
+  }
   const t = str(input.telephone);
   const phone = t ? normalisePhone(t) : null;
   if (t && !phone) errors.telephone = 'Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78.';

@@ -39,7 +39,8 @@ const activite = {
       properties: {
         type: { type: 'string', enum: LIEU_TYPES.values },
         lieu_id: { type: ['string', 'null'], format: 'uuid', description: "Pour lieu_activite : un des lieux d'activité du conseiller." },
-        commune_insee: { type: ['string', 'null'], description: 'Code INSEE de la commune, obligatoire hors lieu_activite.' },
+        commune_insee: { type: ['string', 'null'], description: "Code INSEE de la commune, obligatoire hors lieu_activite et a_distance (à distance sans commune : celle de la structure du conseiller)." },
+        commune: { type: 'string', maxLength: LIMITS.commune, writeOnly: true, description: "À la place de commune_insee : le nom de la commune ou son code postal, résolu par le serveur quand il désigne une seule commune (400 sur lieu.commune sinon, avec les communes possibles)." },
       },
     },
     thematiques: { type: 'array', minItems: 1, items: { type: 'string', enum: THEMATIQUES.values } },
@@ -62,6 +63,15 @@ const activite = {
         genres: counts(GENRES.values),
         tranches_age: counts(TRANCHES_AGE.values),
         statuts: counts(STATUTS.values),
+      },
+    },
+    personne: {
+      type: ['object', 'null'],
+      description: "Accompagnement individuel ou aide ponctuelle : ce que l'on sait de la personne (chaque champ facultatif, non_communique vaut rien), compté comme les effectifs d'un atelier. Pas pour un atelier collectif.",
+      properties: {
+        genre: { type: ['string', 'null'], enum: [...GENRES.values, null] },
+        tranche_age: { type: ['string', 'null'], enum: [...TRANCHES_AGE.values, null] },
+        statut: { type: ['string', 'null'], enum: [...STATUTS.values, null] },
       },
     },
     created_at: { type: 'string', format: 'date-time', readOnly: true },

@@ -7,7 +7,8 @@ import { forbidden, notFound } from '../platform/http.js';
 import { ErrorPage } from '../platform/views/errors.js';
 import { hasRole, type Principal } from '../platform/access.js';
 import { getStructure } from '../structures/structures.js';
-import { commune } from '../territoires/territoires.js';
+import { commune, lireCommune } from '../territoires/territoires.js';
+import { communeSaisie } from '../territoires/views/commune-field.js';
 import {
   ActiviteConflict,
   ActiviteInvalid,
@@ -83,6 +84,12 @@ function rawBody(request: FastifyRequest): RawBody {
 }
 
 /** Form state from an activity (edit, duplicate, defaults). */
+/** A stored commune as the commune field shows it: its name, with its code tied to that text. */
+function communeValues(insee: string | null): Record<string, string> {
+  const c = insee ? commune(insee) : undefined;
+  return c ? { commune: communeSaisie(c), commune_insee: c.insee, commune_insee_pour: communeSaisie(c) } : { commune: '' };
+}
+
 export function stateOf(p: Partial<ActivitePayload>): FormState {
   const values: Record<string, string> = {};
   const multi: Record<string, string[]> = {
@@ -100,7 +107,12 @@ export function stateOf(p: Partial<ActivitePayload>): FormState {
   }
   if (p.lieu) {
     values.lieu = p.lieu.type === 'lieu_activite' ? `lieu_activite:${p.lieu.lieu_id}` : p.lieu.type;
-    if (p.lieu.type !== 'lieu_activite' && p.lieu.commune_insee) values.commune_insee = p.lieu.commune_insee;
+    if (p.lieu.type !== 'lieu_activite' && p.lieu.commune_insee) Object.assign(values, communeValues(p.lieu.commune_insee));
+  }
+  if (p.personne) {
+    if (p.personne.genre) values.personne_genre = p.personne.genre;
+    if (p.personne.tranche_age) values.personne_age = p.personne.tranche_age;
+    if (p.personne.statut) values.personne_statut = p.personne.statut;
   }
   for (const k of ['nom_demarche', 'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier'] as const) {
     const v = p[k];
@@ -458,13 +470,21 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
 
   function beneficiaireInput(body: RawBody): BeneficiaireInput & Record<string, string> {
     const out: Record<string, string> = {};
-    for (const k of ['prenom', 'nom', 'annee_naissance', 'commune_insee', 'telephone', 'email', 'notes', 'consentement', 'confirmer']) {
+    for (const k of ['prenom', 'nom', 'annee_naissance', 'commune', 'commune_insee', 'commune_insee_pour', 'telephone', 'email', 'notes', 'consentement', 'confirmer']) {
       const v = body[k];
       out[k] = (Array.isArray(v) ? v[v.length - 1] : v)?.toString().trim() ?? '';
     }
     return out;
   }
-  const bctx = (requireConsent: boolean) => ({ currentYear: Number(parisDate(clock()).slice(0, 4)), communeExists: (c: string) => !!commune(c), requireConsent });
+  const bctx = (requireConsent: boolean) => ({
+    currentYear: Number(parisDate(clock()).slice(0, 4)),
+    communeExists: (c: string) => !!commune(c),
+    requireConsent,
+    lireCommune: (texte: string, code: string, pour: string) => {
+      const r = lireCommune(texte, code, pour);
+      return r.ok ? { insee: r.commune.insee } : { error: r.error };
+    },
+  });
 
   async function ownBeneficiaire(request: FastifyRequest, reply: FastifyReply): Promise<BeneficiaireRow | undefined> {
     const b = await getOwnBeneficiaire(db, request.user!.id, (request.params as { id: string }).id);
@@ -518,7 +538,7 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
       prenom: b.prenom ?? '',
       nom: b.nom ?? '',
       annee_naissance: b.anneeNaissance ? String(b.anneeNaissance) : '',
-      commune_insee: b.communeInsee ?? '',
+      ...communeValues(b.communeInsee),
       telephone: b.telephone ?? '',
       email: b.email ?? '',
       notes: b.notes ?? '',
@@ -664,7 +684,9 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     if (p.id !== undefined && (typeof p.id !== 'string' || p.id.toLowerCase() !== row.id))
       return problemInvalid(reply, { id: "L'identifiant d'une activité ne se modifie pas." });
     const { created_at: _c, updated_at: _u, ...current } = toPayload(row);
-    const merged = { ...current, ...p, id: row.id };
+    const merged: Record<string, unknown> = { ...current, ...p, id: row.id };
+    // becoming a workshop: the one person's description gives way to the workshop's counts
+    if (merged.type === 'collectif' && !('personne' in p)) delete merged.personne;
     try {
       const profile = await conseillerProfile(db, request.user!);
       const v = await checkActivite(db, profile, merged, clock, row.beneficiaireId);

@@ -221,6 +221,46 @@ describe('derived codes', () => {
   });
 });
 
+describe('the commune typed as a name, « à distance » without one, and one person described', () => {
+  const withNames: ValidationContext = {
+    ...ctx,
+    resoudreCommune: (t) => (t.trim().toLowerCase() === 'metz' ? { insee: '57463' } : { error: `Plusieurs communes : ${t}` }),
+    communeParDefaut: '57058',
+  };
+  it('resolves a name through the context, and names the field when it does not designate one commune', () => {
+    const r = validateActivite({ ...base, lieu: { type: 'autre', commune: 'Metz' } }, withNames);
+    expect(r.ok && r.value.lieu).toEqual({ type: 'autre', lieu_id: null, commune_insee: '57463' });
+    expect(errorsOf({ ...base, lieu: { type: 'autre', commune: 'Saint-Martin' } }, withNames)['lieu.commune']).toBe('Plusieurs communes : Saint-Martin');
+    expect(errorsOf({ ...base, lieu: { type: 'autre', commune: 'x'.repeat(101) } }, withNames)['lieu.commune']).toMatch(/100 caractères/);
+    expect(errorsOf({ ...base, lieu: { type: 'autre', commune: { a: 1 } } }, withNames)['lieu.commune']).toMatch(/doit être un texte/);
+  });
+  it('counts an activity « à distance » without a commune at the structure\'s, and still requires one elsewhere', () => {
+    const r = validateActivite({ ...base, lieu: { type: 'a_distance' } }, withNames);
+    expect(r.ok && r.value.lieu).toEqual({ type: 'a_distance', lieu_id: null, commune_insee: '57058' });
+    const none = validateActivite({ ...base, lieu: { type: 'a_distance' } }, { ...withNames, communeParDefaut: null });
+    expect(none.ok && none.value.lieu.commune_insee).toBeNull();
+    expect(errorsOf({ ...base, lieu: { type: 'domicile' } }, withNames)['lieu.commune_insee']).toMatch(/Indiquez la commune/);
+  });
+  it('takes the optional gender, age and status of one person, never for a workshop', () => {
+    const r = validateActivite({ ...base, personne: { genre: 'feminin', tranche_age: 'soixante_dix_plus', statut: 'non_communique' } }, ctx);
+    expect(r.ok && r.value.personne).toEqual({ genre: 'feminin', tranche_age: 'soixante_dix_plus', statut: null });
+    const nothing = validateActivite({ ...base, personne: { genre: 'non_communique' } }, ctx);
+    expect(nothing.ok && nothing.value.personne).toBeNull();
+    expect(errorsOf({ ...base, personne: { genre: 'autre' } })['personne.genre']).toMatch(/Genre : code inconnu/);
+    expect(errorsOf({ ...base, personne: 'femme' }).personne).toMatch(/objet est attendu/);
+    expect(errorsOf({ ...atelier, personne: { genre: 'feminin' } }).personne).toMatch(/effectifs/);
+  });
+  it('reads the form: a code picked for the text in the field, else the text; one click per line for the person', () => {
+    const picked = formToPayload({ type: 'ponctuel', lieu: 'autre', commune: 'Metz (57)', commune_insee: '57463', commune_insee_pour: 'Metz (57)', personne_genre: 'masculin' });
+    expect(picked).toMatchObject({ lieu: { type: 'autre', commune_insee: '57463' }, personne: { genre: 'masculin', tranche_age: null, statut: null } });
+    const retyped = formToPayload({ type: 'individuel', lieu: 'autre', commune: 'Forbach', commune_insee: '57463', commune_insee_pour: 'Metz (57)' });
+    expect(retyped.lieu).toEqual({ type: 'autre', commune: 'Forbach' });
+    expect(retyped.personne).toBeUndefined();
+    const workshop = formToPayload({ type: 'collectif', lieu: 'autre', commune: 'Metz', personne_genre: 'masculin' });
+    expect(workshop.personne).toBeUndefined();
+  });
+});
+
 describe('formToPayload', () => {
   it('reads the entry form into the API shape', () => {
     const p = formToPayload({

@@ -30,6 +30,7 @@ export const LIMITS = {
   nomDemarche: 200,
   titreAtelier: 200,
   participantsMax: 10_000,
+  commune: 100,
 } as const;
 
 export interface Participants {
@@ -39,6 +40,13 @@ export interface Participants {
   genres: Record<string, number>;
   tranches_age: Record<string, number>;
   statuts: Record<string, number>;
+}
+
+/** What is known of the one person of an individual accompaniment or a one-off help (each optional). */
+export interface Personne {
+  genre: string | null;
+  tranche_age: string | null;
+  statut: string | null;
 }
 
 export interface LieuPayload {
@@ -65,6 +73,8 @@ export interface ActivitePayload {
   titre_atelier: string | null;
   niveau_atelier: string | null;
   participants: Participants | null;
+  /** One person, anonymous or not (not for a workshop): gender, age bracket, status when stated; null when none is. */
+  personne?: Personne | null;
 }
 
 export interface ValidationContext {
@@ -78,6 +88,10 @@ export interface ValidationContext {
   lieux: readonly { id: string; communeInsee: string | null }[];
   /** Whether an INSEE code names a known commune. */
   communeExists: (insee: string) => boolean;
+  /** A commune typed as a name or a postcode (`lieu.commune`): the one it designates, or why not. */
+  resoudreCommune?: (text: string) => { insee: string } | { error: string };
+  /** The commune of an activity « à distance » given none: the conseiller's structure's (as the national tool does). */
+  communeParDefaut?: string | null;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -177,7 +191,7 @@ function breakdown(
 
 /** The API fields holding a text (or null): an object or a list there is a wrong JSON type. */
 const TEXT_FIELDS = ['id', 'type', 'date', 'nom_demarche', 'autonomie', 'orientation', 'beneficiaire_id', 'notes', 'titre_atelier', 'niveau_atelier'] as const;
-const LIEU_TEXT_FIELDS = ['type', 'lieu_id', 'commune_insee'] as const;
+const LIEU_TEXT_FIELDS = ['type', 'lieu_id', 'commune_insee', 'commune'] as const;
 
 /**
  * One message per field holding a JSON object or list where a text is expected (`lieu.*` included).
@@ -264,11 +278,18 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
     else if (!found) errors['lieu.lieu_id'] = "Ce lieu ne fait pas partie de vos lieux d'activité.";
     else lieu = { type: 'lieu_activite', lieu_id: found.id, commune_insee: found.communeInsee };
   } else {
+    const lieuType = b.lieu.type as LieuType;
     const insee = b.lieu.commune_insee;
-    if (absent(insee) || insee === '')
-      errors['lieu.commune_insee'] = "Indiquez la commune (code INSEE) : un lieu autre qu'un lieu d'activité en demande une.";
-    else if (typeof insee !== 'string' || !ctx.communeExists(insee)) errors['lieu.commune_insee'] = `Commune inconnue : code INSEE ${quoted(insee)}.`;
-    else lieu = { type: b.lieu.type as LieuType, lieu_id: null, commune_insee: insee.toUpperCase() };
+    const texte = b.lieu.commune;
+    if (!absent(insee) && insee !== '') {
+      if (typeof insee !== 'string' || !ctx.communeExists(insee)) errors['lieu.commune_insee'] = `Commune inconnue : code INSEE ${quoted(insee)}.`;
+      else lieu = { type: lieuType, lieu_id: null, commune_insee: insee.toUpperCase() };
+    } else if (typeof texte === 'string' && texte.trim() !== '') {
+      const found = texte.length > LIMITS.commune ? { error: `La commune : ${LIMITS.commune} caractères au plus.` } : ctx.resoudreCommune ? ctx.resoudreCommune(texte) : { error: 'Indiquez le code INSEE de la commune (lieu.commune_insee).' };
+      if ('insee' in found) lieu = { type: lieuType, lieu_id: null, commune_insee: found.insee };
+      else errors['lieu.commune'] = found.error;
+    } else if (lieuType === 'a_distance') lieu = { type: lieuType, lieu_id: null, commune_insee: ctx.communeParDefaut ?? null };
+    else errors['lieu.commune_insee'] = "Indiquez la commune (son nom, son code postal ou son code INSEE) : un lieu autre qu'un lieu d'activité en demande une.";
   }
 
   // themes
@@ -306,6 +327,7 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
   let titre: string | null = null;
   let niveau: string | null = null;
   let participants: Participants | null = null;
+  let personne: Personne | null = null;
   if (type === 'collectif') {
     titre = text(errors, 'titre_atelier', b.titre_atelier, LIMITS.titreAtelier, "Le titre de l'atelier");
     if (!titre && !errors.titre_atelier) errors.titre_atelier = "Indiquez le titre de l'atelier.";
@@ -331,7 +353,9 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
       const statuts = breakdown(errors, 'participants.statuts', p.statuts, STATUTS.values, total, 'Statuts');
       if (total !== null) participants = { total, deja_accompagnes: deja, genres, tranches_age: ages, statuts };
     }
+    if (!absent(b.personne)) errors.personne = "Le genre, l'âge et le statut d'un atelier se comptent dans ses effectifs (participants), pas dans « personne ».";
   } else if (type) {
+    personne = personneOf(errors, b.personne);
     if (!absent(b.titre_atelier) && b.titre_atelier !== '') errors.titre_atelier = "Le titre se renseigne seulement pour un atelier collectif.";
     if (!absent(b.niveau_atelier) && b.niveau_atelier !== '') errors.niveau_atelier = 'Le niveau se renseigne seulement pour un atelier collectif.';
     if (!absent(b.participants)) errors.participants = 'Les effectifs se renseignent seulement pour un atelier collectif.';
@@ -359,8 +383,25 @@ export function validateActivite(input: unknown, ctx: ValidationContext): Valida
       titre_atelier: titre,
       niveau_atelier: niveau,
       participants,
+      personne,
     },
   };
+}
+
+/** The optional gender, age bracket and status of one person; « non communiqué » is the same as nothing said. */
+function personneOf(errors: FieldErrors, v: unknown): Personne | null {
+  if (absent(v)) return null;
+  if (!isObject(v)) {
+    errors.personne = 'La personne : un objet est attendu, par exemple {"genre": "feminin", "tranche_age": "soixante_dix_plus", "statut": "retraite"}.';
+    return null;
+  }
+  const said = (c: string | null) => (c === 'non_communique' ? null : c);
+  const p: Personne = {
+    genre: said(code(errors, 'personne.genre', v.genre, GENRES.values, 'Genre')),
+    tranche_age: said(code(errors, 'personne.tranche_age', v.tranche_age, TRANCHES_AGE.values, "Tranche d'âge")),
+    statut: said(code(errors, 'personne.statut', v.statut, STATUTS.values, 'Statut')),
+  };
+  return p.genre || p.tranche_age || p.statut ? p : null;
 }
 
 /** Accompaniments counted nationally: one per participant for a workshop, one otherwise (domain §3). */
@@ -385,7 +426,7 @@ export function formToPayload(f: Record<string, string | string[] | undefined>):
   const lieuChoice = one('lieu');
   const lieu: Record<string, unknown> = lieuChoice.startsWith('lieu_activite:')
     ? { type: 'lieu_activite', lieu_id: lieuChoice.slice('lieu_activite:'.length) }
-    : { type: lieuChoice || undefined, commune_insee: orNull(one('commune_insee')) };
+    : { type: lieuChoice || undefined, ...communeOfForm(one('commune'), one('commune_insee'), one('commune_insee_pour')) };
   const payload: Record<string, unknown> = {
     id: one('id'),
     type: orNull(type),
@@ -401,6 +442,10 @@ export function formToPayload(f: Record<string, string | string[] | undefined>):
     beneficiaire_id: type === 'collectif' ? null : orNull(one('beneficiaire_id')),
     notes: orNull(one('notes')),
   };
+  if (type && type !== 'collectif') {
+    const personne = { genre: orNull(one('personne_genre')), tranche_age: orNull(one('personne_age')), statut: orNull(one('personne_statut')) };
+    if (personne.genre || personne.tranche_age || personne.statut) payload.personne = personne;
+  }
   if (type === 'collectif') {
     const counts = (prefix: string, codes: readonly string[]) => {
       const out: Record<string, unknown> = {};
@@ -423,6 +468,16 @@ export function formToPayload(f: Record<string, string | string[] | undefined>):
   return payload;
 }
 
+/**
+ * The commune of the entry form: the code picked from suggestions or from the choice offered for
+ * what was typed (`commune_insee_pour` is that text: a code picked for another text is ignored), else the
+ * text itself, resolved by the server — a name, a postcode or an INSEE code.
+ */
+export function communeOfForm(texte: string, code: string, pour: string): { commune_insee?: string; commune?: string } {
+  if (code && pour === texte) return { commune_insee: code };
+  return texte ? { commune: texte } : {};
+}
+
 /** Maps API field names of errors to form field names (for messages next to the fields). */
 export function formFieldOf(apiField: string): string {
   const map: Record<string, string> = {
@@ -430,7 +485,12 @@ export function formFieldOf(apiField: string): string {
     lieu: 'lieu',
     'lieu.type': 'lieu',
     'lieu.lieu_id': 'lieu',
-    'lieu.commune_insee': 'commune_insee',
+    'lieu.commune_insee': 'commune',
+    'lieu.commune': 'commune',
+    personne: 'personne_genre',
+    'personne.genre': 'personne_genre',
+    'personne.tranche_age': 'personne_age',
+    'personne.statut': 'personne_statut',
     'participants.total': 'participants_total',
     participants: 'participants_total',
     'participants.deja_accompagnes': 'participants_deja_accompagnes',

@@ -15,21 +15,50 @@ import {
 import { StructureDetailPage, StructureFormPage, StructuresPage } from './views/pages.js';
 import { registerStructureDocumentsRoutes, type DocumentsOptions } from './documents-routes.js';
 import { getDossierOfStructure } from '../programme/dossiers.js';
+import { commune, lireCommune } from '../territoires/territoires.js';
+import { communeSaisie } from '../territoires/views/commune-field.js';
 
 const PAGE_SIZE = 50;
 
-function inputOf(request: FastifyRequest): StructureInput {
+/** The structure form's fields, the commune typed (a name, a postcode…) resolved to its code, or why not. */
+function inputOf(request: FastifyRequest): StructureInput & { communeErreur?: string; commune?: string; communeInsee_pour?: string } {
   const f = formBody(request);
+  const texte = (f.commune ?? '').trim();
+  let communeInsee = f.communeInsee ?? '';
+  let communeErreur: string | undefined;
+  if (texte) {
+    const r = lireCommune(texte, communeInsee, f.communeInsee_pour ?? '', (f.codePostal ?? '').replace(/\s/g, ''));
+    if (r.ok) communeInsee = r.commune.insee;
+    else [communeInsee, communeErreur] = ['', r.error];
+  } else if (f.commune !== undefined && f.communeInsee_pour) communeInsee = ''; // the text was erased
   return {
+    ...(communeErreur ? { communeErreur } : {}),
+    ...(f.commune !== undefined ? { commune: texte, communeInsee_pour: f.communeInsee_pour ?? '' } : {}),
     siret: f.siret ?? '',
     nom: f.nom ?? '',
     type: f.type ?? '',
     adresse: f.adresse ?? '',
     codePostal: f.codePostal ?? '',
-    communeInsee: f.communeInsee ?? '',
+    communeInsee,
     contactEmail: f.contactEmail ?? '',
     contactTelephone: f.contactTelephone ?? '',
   };
+}
+
+/** The structure's rules, the commune's message next to the commune field (named `commune` on the form). */
+function validerFormulaire(input: ReturnType<typeof inputOf>): ReturnType<typeof validateStructure> | { ok: false; errors: Record<string, string> } {
+  const v = validateStructure(input);
+  if (!input.communeErreur && v.ok) return v;
+  const errors: Record<string, string | undefined> = v.ok ? {} : { ...v.errors };
+  const message = input.communeErreur ?? errors.communeInsee;
+  delete errors.communeInsee;
+  if (message) errors.commune = message;
+  return { ok: false, errors: Object.fromEntries(Object.entries(errors).filter((e): e is [string, string] => !!e[1])) };
+}
+
+function valuesOfCommune(insee: string): { commune?: string; communeInsee_pour?: string } {
+  const c = commune(insee);
+  return c ? { commune: communeSaisie(c), communeInsee_pour: communeSaisie(c) } : {};
 }
 
 function valuesOf(s: Structure): Record<string, string> {
@@ -40,6 +69,7 @@ function valuesOf(s: Structure): Record<string, string> {
     adresse: s.adresse,
     codePostal: s.codePostal,
     communeInsee: s.communeInsee,
+    ...valuesOfCommune(s.communeInsee),
     contactEmail: s.contactEmail ?? '',
     contactTelephone: s.contactTelephone ?? '',
   };
@@ -89,7 +119,7 @@ export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps, op
 
   app.post('/structures/nouvelle', { config: { access: 'structures:creer' } }, async (request, reply) => {
     const input = inputOf(request);
-    const v = validateStructure(input);
+    const v = validerFormulaire(input);
     if (!v.ok) return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: v.errors }), 400);
     try {
       const s = await createStructure(db, actorOf(request), v.value);
@@ -121,8 +151,10 @@ export function registerStructuresRoutes(app: FastifyInstance, deps: AppDeps, op
     if (!s) return reply;
     const locked = !can(request.user, 'structures:creer');
     // A structure's manager cannot move it to another département nor take another SIRET.
-    const input = locked ? { ...inputOf(request), siret: s.siret, communeInsee: s.communeInsee } : inputOf(request);
-    const v = validateStructure(input);
+    const typed = inputOf(request);
+    const { communeErreur: _ignored, ...kept } = typed;
+    const input = locked ? { ...kept, siret: s.siret, communeInsee: s.communeInsee, ...valuesOfCommune(s.communeInsee) } : typed;
+    const v = validerFormulaire(input);
     if (!v.ok) return reply.html(StructureFormPage({ ctx: request.ctx(), values: { ...input }, errors: v.errors, id: s.id, locked }), 400);
     try {
       await updateStructure(db, actorOf(request), s.id, v.value);

@@ -78,6 +78,20 @@ describe('structure pages', () => {
     expect(res.body).toContain('value="Ma structure"');
   });
 
+  it('takes the commune by its name, narrowed by the postcode, and says which when it is unknown', async () => {
+    await admin.get('/structures/nouvelle');
+    const { communeInsee: _code, ...typed } = VALID;
+    const unknown = await admin.post('/structures/nouvelle', { ...typed, siret: '21570463000015', commune: 'Sarregemines' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toMatch(/id="champ-commune-erreur"[^>]*>Aucune commune ne s(&#39;|')appelle/);
+    expect(unknown.body).toContain('value="Sarregemines"');
+    // a name shared by several communes, narrowed by the postcode typed
+    const r = await admin.post('/structures/nouvelle', { ...typed, siret: '21570463000015', nom: 'Saint-Martin', codePostal: '67220', commune: 'Saint-Martin' });
+    expect(r.statusCode).toBe(409); // the SIRET of the first test: the commune was resolved
+    expect(r.body).not.toContain('champ-commune-erreur');
+    expect(r.body).toContain('value="Saint-Martin"');
+  });
+
   it('records an edit in the audit log with before and after', async () => {
     const s = (await findStructureBySiret(t.database.db, demoSiret(1)))!; // Ville de Metz
     const manager = new TestClient(t.app);

@@ -11,6 +11,9 @@ import {
   regions,
   searchCommunes,
   setCommuneCentres,
+  trouverCommune,
+  lireCommune,
+  resoudreCommune,
 } from './territoires.js';
 
 const codes = (q: string, limit?: number) => searchCommunes(q, limit).map((c) => c.insee);
@@ -89,6 +92,47 @@ describe('searchCommunes', () => {
     expect(searchCommunes('zzxqwv')).toEqual([]);
     expect(searchCommunes('99999')).toEqual([]);
     expect(searchCommunes('2A999')).toEqual([]);
+  });
+});
+
+describe('trouverCommune: what a person types for a commune', () => {
+  const found = (q: string, cp?: string) => {
+    const r = trouverCommune(q, cp);
+    return r.ok ? r.commune.insee : null;
+  };
+  it('takes a name whatever its accents and case, a name with its département, an INSEE code', () => {
+    expect(found('forbach')).toBe('57227');
+    expect(found('BEHREN LES FORBACH')).toBe('57058');
+    expect(found('Forbach (57)')).toBe('57227');
+    expect(found('57463')).toBe('57463');
+    expect(found('2a004')).toBe('2A004');
+  });
+  it('offers the communes of a shared name or postcode, the most populated first for a postcode', () => {
+    const r = trouverCommune('Saint-Martin');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatch(/Plusieurs communes s'appellent Saint-Martin/);
+    expect(r.choix.length).toBeGreaterThan(1);
+    expect(r.choix.every((c) => c.nom === 'Saint-Martin')).toBe(true);
+    const cp = trouverCommune('57600');
+    expect(!cp.ok && cp.choix[0]!.nom).toBe('Forbach');
+    // 57600 is also Roussy-le-Village's INSEE code: offered last
+    expect(!cp.ok && cp.choix[cp.choix.length - 1]!.nom).toBe('Roussy-le-Village');
+    // the département or a postcode narrows a shared name
+    const dep = r.choix[0]!.departement;
+    expect(found(`Saint-Martin (${dep})`)).toBe(r.choix[0]!.insee);
+  });
+  it('says when nothing matches, and offers near names when the name is not exact', () => {
+    const none = trouverCommune('Zzzzyx');
+    expect(none).toEqual({ ok: false, error: expect.stringMatching(/Aucune commune ne s'appelle « Zzzzyx »/), choix: [] });
+    const near = trouverCommune('Forba');
+    expect(!near.ok && near.choix.map((c) => c.nom)).toContain('Forbach');
+    expect(trouverCommune('   ')).toMatchObject({ ok: false, choix: [] });
+  });
+  it('keeps a code picked for the text in the field, not for another text', () => {
+    expect(lireCommune('Metz (57)', '57463', 'Metz (57)')).toMatchObject({ ok: true, commune: { insee: '57463' } });
+    expect(lireCommune('Forbach', '57463', 'Metz (57)')).toMatchObject({ ok: true, commune: { insee: '57227' } });
+    expect(resoudreCommune('Saint-Martin')).toEqual({ error: expect.stringMatching(/code INSEE/) });
   });
 });
 

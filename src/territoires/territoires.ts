@@ -282,18 +282,72 @@ export function distanceKm(a: LatLng, b: LatLng): number {
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** A commune typed by a person: its INSEE code, or a name that designates one commune. */
+/** What a person typed for a commune: the one commune it designates, or why not and the communes it may mean. */
+export type CommuneTrouvee = { ok: true; commune: Commune } | { ok: false; error: string; choix: Commune[] };
+
+/** At most this many communes are offered as a choice (a postcode shared by more is rare: a few dozen). */
+const CHOIX_MAX = 30;
+
+const communeLabel = (c: Commune) => `${c.nom} (${c.departement})`;
+
+/**
+ * A commune typed by a person, as a name (accents, case and punctuation ignored; « Forbach (57) »
+ * narrowed to the département), a postcode or an INSEE code. One commune → found; several (a name
+ * shared by several communes, a postcode covering several) → the list to choose from; none → the
+ * closest names. `codePostal` narrows a shared name.
+ */
+export function trouverCommune(text: string, codePostal = ''): CommuneTrouvee {
+  const t = text.trim().slice(0, 100);
+  if (!t) return { ok: false, error: 'Indiquez la commune : son nom, son code postal ou son code INSEE.', choix: [] };
+  const data = load();
+  if (/^\d{5}$/.test(t) || /^2[AB]\d{3}$/i.test(t)) {
+    const byCode = data.byInsee.get(t.toUpperCase());
+    const byPostcode = data.byPostcode.get(t) ?? [];
+    // a person types a postcode more often than an INSEE code: its communes first (57600 is Forbach's postcode and Roussy-le-Village's code)
+    const all = [...[...byPostcode].sort((a, b) => b.population - a.population), ...(byCode && !byPostcode.includes(byCode) ? [byCode] : [])];
+    if (all.length === 1) return { ok: true, commune: all[0]! };
+    if (all.length === 0) return { ok: false, error: `Aucune commune n'a le code postal ou le code INSEE ${t}.`, choix: [] };
+    return { ok: false, error: `Plusieurs communes ont le code ${t} : choisissez la vôtre.`, choix: all.slice(0, CHOIX_MAX) };
+  }
+  const dep = /\s*\((\d[\dAB]?\d?)\)\s*$/i.exec(t)?.[1]?.toUpperCase();
+  const nameText = dep ? t.slice(0, t.lastIndexOf('(')) : t;
+  const name = normaliseName(nameText);
+  let exact = (data.search.byName.get(name) ?? []).map((i) => data.communes[i]!);
+  if (dep) exact = exact.filter((c) => c.departement === dep);
+  if (codePostal && exact.length > 1) {
+    const inPostcode = exact.filter((c) => c.codesPostaux.includes(codePostal));
+    if (inPostcode.length) exact = inPostcode;
+  }
+  if (exact.length === 1) return { ok: true, commune: exact[0]! };
+  if (exact.length > 1)
+    return { ok: false, error: `Plusieurs communes s'appellent ${exact[0]!.nom} : choisissez la vôtre.`, choix: exact.slice(0, CHOIX_MAX) };
+  const near = searchCommunes(nameText, 5);
+  if (near.length === 0)
+    return { ok: false, error: `Aucune commune ne s'appelle « ${t.slice(0, 60)} » : vérifiez l'orthographe, ou saisissez son code postal.`, choix: [] };
+  return { ok: false, error: `Aucune commune ne s'appelle exactement « ${t.slice(0, 60)} » : choisissez-la parmi les plus proches, ou corrigez.`, choix: near };
+}
+
+/** A commune typed by a person, as one message when it does not designate one commune. */
 export function resoudreCommune(text: string, codePostal = ''): { insee: string } | { error: string } {
-  const t = text.trim();
-  if (!t) return { error: 'Saisissez la commune de la structure.' };
-  const byCode = commune(t.toUpperCase());
-  if (byCode) return { insee: byCode.insee };
-  const found = searchCommunes(t, 20);
-  const name = normaliseName(t.replace(/\s*\(\d[\dAB]?\d*\)\s*$/, ''));
-  let exact = found.filter((c) => normaliseName(c.nom) === name);
-  if (codePostal && exact.length > 1) exact = exact.filter((c) => c.codesPostaux.includes(codePostal));
-  if (exact.length === 1) return { insee: exact[0]!.insee };
-  const list = (exact.length ? exact : found).slice(0, 5);
-  if (list.length === 0) return { error: `Aucune commune ne s'appelle « ${t.slice(0, 60)} » : vérifiez l'orthographe ou saisissez son code INSEE.` };
-  return { error: `Précisez la commune : ${list.map((c) => `${c.nom} (${c.departement}, code INSEE ${c.insee})`).join(', ')}.` };
+  const r = trouverCommune(text, codePostal);
+  if (r.ok) return { insee: r.commune.insee };
+  return { error: r.choix.length ? `${r.error} ${r.choix.slice(0, 5).map((c) => `${communeLabel(c)}, code INSEE ${c.insee}`).join(' ; ')}.` : r.error };
+}
+
+/**
+ * A commune field of a form (views/commune-field.tsx): the code picked (from the suggestions or the
+ * choice offered) when it was picked for the text now in the field, else the text resolved.
+ */
+export function lireCommune(texte: string, code: string, pour: string, codePostal = ''): CommuneTrouvee {
+  if (code && pour.trim() === texte.trim()) {
+    const c = commune(code);
+    if (c) return { ok: true, commune: c };
+  }
+  return trouverCommune(texte, codePostal);
+}
+
+/** The communes to offer for what was typed: none when it designates one commune. */
+export function choixCommune(texte: string, codePostal = ''): Commune[] {
+  const r = trouverCommune(texte, codePostal);
+  return r.ok ? [] : r.choix;
 }

@@ -16,6 +16,7 @@ import {
   TYPES,
 } from '../codes.js';
 import type { LieuActivite } from '../ports.js';
+import { CommuneField, communeFieldState } from '../../territoires/views/commune-field.js';
 
 /** The form's state: single values and multi-valued fields (checkboxes). */
 export interface FormState {
@@ -168,8 +169,10 @@ export interface FormPageProps {
 }
 
 export function ActiviteFormPage(p: FormPageProps) {
-  const errors = p.errors ?? {};
   const s = p.state;
+  const errors = { ...(p.errors ?? {}) };
+  const commune = communeFieldState(s.values, errors);
+  if (commune.error) errors.commune = commune.error;
   const title = p.editId ? "Modifier l'activité" : 'Nouvelle activité';
   const lieuOptions = [
     ...p.lieux.map((l) => ({ value: `lieu_activite:${l.id}`, label: `${l.nom} (lieu d'activité)` })),
@@ -222,7 +225,15 @@ export function ActiviteFormPage(p: FormPageProps) {
             />
             <Field name="duree_autre" label="Autre durée, en minutes" hint="De 1 à 480 minutes, si vous avez choisi « Autre durée »." type="number" min={1} max={480} state={s} errors={{}} cls="cn-court" />
             <Radios name="lieu" legend="Lieu" options={lieuOptions} state={s} errors={errors} inline />
-            <Field name="commune_insee" label="Commune (code INSEE)" hint="Pour un lieu autre qu'un lieu d'activité. Par exemple 57463 pour Metz." state={s} errors={errors} maxLength={5} cls="cn-court" />
+            <CommuneField
+              id="bloc-commune"
+              name="commune"
+              codeName="commune_insee"
+              label="Commune"
+              required
+              hint="Où a eu lieu l'activité : son nom ou son code postal, par exemple Forbach ou 57600. À distance, facultatif : la commune de votre structure."
+              {...commune}
+            />
             <SelectField name="beneficiaire_id" label="Bénéficiaire suivi" hint="Facultatif ; pas pour un atelier collectif." placeholder="Anonyme" options={p.beneficiaires.map((b) => ({ value: b.id, label: b.label }))} state={s} errors={errors} />
             <p class="fr-text--sm">
               <a href="/beneficiaires/nouveau">Ajouter un bénéficiaire suivi</a>
@@ -274,6 +285,14 @@ export function ActiviteFormPage(p: FormPageProps) {
           <Counts legend="Genre" prefix="genre" name="genres" codes={GENRES} state={s} errors={errors} />
           <Counts legend="Tranche d'âge" prefix="age" name="tranches_age" codes={TRANCHES_AGE} state={s} errors={errors} />
           <Counts legend="Statut" prefix="statut" name="statuts" codes={STATUTS} state={s} errors={errors} />
+        </section>
+        <section class="fr-mt-2w" id="bloc-personne" aria-labelledby="titre-personne-section">
+          <h2 class="fr-h5" id="titre-personne-section">
+            La personne accompagnée <span class="fr-hint-text">Facultatif, pour les statistiques : un clic par ligne, sans nom.</span>
+          </h2>
+          <Radios name="personne_genre" legend="Genre" options={opts(GENRES)} state={s} errors={errors} inline />
+          <Radios name="personne_age" legend="Âge" options={opts(TRANCHES_AGE)} state={s} errors={errors} inline />
+          <Radios name="personne_statut" legend="Situation" options={opts(STATUTS)} state={s} errors={errors} inline />
         </section>
         <div class="fr-input-group">
           <label class="fr-label" for="champ-notes">

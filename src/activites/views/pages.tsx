@@ -1,6 +1,7 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, Input, formatNumber, SearchBar } from '../../platform/views/components.js';
 import { commune } from '../../territoires/territoires.js';
+import { CommuneField, communeFieldState } from '../../territoires/views/commune-field.js';
 import { LIEU_TYPES, THEMATIQUES, TRANCHES_AGE, TYPES, label, trancheAge } from '../codes.js';
 import { formatDate, dateLongue } from '../dates.js';
 import type { ActiviteFilter, ActiviteCounts, ActiviteRow } from '../activites.js';
@@ -421,7 +422,7 @@ export function BeneficiaireFormPage(p: {
         <Input name="prenom" label="Prénom" values={p.values} errors={p.errors} required maxLength={100} autocomplete="off" />
         <Input name="nom" label="Nom" values={p.values} errors={p.errors} required maxLength={100} autocomplete="off" />
         <Input name="annee_naissance" label="Année de naissance" hint="Sert à la tranche d'âge, par exemple 1954." values={p.values} errors={p.errors} inputMode="numeric" maxLength={4} />
-        <Input name="commune_insee" label="Commune (code INSEE)" hint="Par exemple 57463 pour Metz." values={p.values} errors={p.errors} maxLength={5} />
+        <CommuneField name="commune" codeName="commune_insee" label="Commune" {...communeFieldState(p.values, p.errors ?? {})} />
         <Input name="telephone" label="Téléphone" type="tel" values={p.values} errors={p.errors} maxLength={20} />
         <Input name="email" label="Adresse électronique" type="email" values={p.values} errors={p.errors} maxLength={254} />
         <div class="fr-input-group">

@@ -11,7 +11,7 @@ import { validateCandidature, type CandidatureInput } from '../regles.js';
 import { deposerCandidature, DossierExistantError } from '../dossiers.js';
 import { AnnuaireIndisponible, type AnnuaireEntreprises } from '../entreprises.js';
 import { CandidatureEnvoyeePage, CandidaturePage } from '../views/candidature.js';
-import { resoudreCommune } from '../../territoires/territoires.js';
+import { lireCommune } from '../../territoires/territoires.js';
 
 /** Per client address: a structure applies once; a few retries after mistakes are plenty. */
 export const CANDIDATURE_LIMIT_PER_IP = { limit: 20, windowSeconds: 3600 };
@@ -24,6 +24,8 @@ const FIELDS = [
   'nom',
   'adresse',
   'commune',
+  'commune_insee',
+  'commune_insee_pour',
   'code_postal',
   'contact_prenom',
   'contact_nom',
@@ -96,6 +98,7 @@ export function registerCandidatureRoutes(app: FastifyInstance, deps: AppDeps, a
           nom: e.nom,
           adresse: e.adresse,
           commune: c ? c.nom : e.commune,
+          ...(c ? { commune_insee: c.insee, commune_insee_pour: c.nom } : {}),
           code_postal: e.codePostal,
           ...(e.typeSuggere ? { type: e.typeSuggere } : {}),
         };
@@ -109,7 +112,8 @@ export function registerCandidatureRoutes(app: FastifyInstance, deps: AppDeps, a
     }
     const refused = await enforceRateLimit(request, reply, db, [{ key: `candidature-structure:ip:${ip}`, ...CANDIDATURE_LIMIT_PER_IP }]);
     if (refused) return refused;
-    const resolved = resoudreCommune(values.commune!, values.code_postal!.replace(/\s/g, ''));
+    const trouvee = lireCommune(values.commune!, values.commune_insee!, values.commune_insee_pour!, values.code_postal!.replace(/\s/g, ''));
+    const resolved: { insee: string } | { error: string } = trouvee.ok ? { insee: trouvee.commune.insee } : { error: trouvee.error };
     const input: CandidatureInput = {
       siret: values.siret!,
       type: values.type!,

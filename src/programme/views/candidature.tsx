@@ -1,3 +1,4 @@
+import { CommuneField, communeFieldState } from '../../territoires/views/commune-field.js';
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Alert, Csrf, ErrorSummary, Input, Select, type FieldErrors, type FormValues } from '../../platform/views/components.js';
 import { Honeypot } from '../../platform/rate-limit/honeypot.js';
@@ -93,7 +94,7 @@ export function CandidaturePage(p: CandidatureView) {
             <Input name="adresse" label="Adresse (numéro et voie)" values={v} errors={p.errors} required maxLength={LIMITES.adresse} autocomplete="address-line1" />
           </div>
           <div class="fr-fieldset__element">
-            <Input name="commune" label="Commune" hint="Son nom ou son code INSEE, par exemple Metz ou 57463." values={v} errors={p.errors} required maxLength={100} />
+            <CommuneField name="commune" codeName="commune_insee" label="Commune" required {...communeFieldState(v, p.errors ?? {})} />
           </div>
           <div class="fr-fieldset__element">
             <Input name="code_postal" label="Code postal" hint="Utile si la commune en a plusieurs." values={v} errors={p.errors} inputMode="numeric" maxLength={5} autocomplete="postal-code" cls="cn-champ-court" />

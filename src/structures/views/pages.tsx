@@ -1,3 +1,4 @@
+import { CommuneField, communeFieldState } from '../../territoires/views/commune-field.js';
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Csrf, ErrorSummary, Input, Select, formatDateTime, type FieldErrors, type FormValues, SearchBar } from '../../platform/views/components.js';
 import { Pager } from '../../comptes/views/admin.js';
@@ -140,7 +141,11 @@ export function StructureFormPage(p: { ctx: PageContext; values?: FormValues; er
         <Select name="type" label="Type de structure" required options={typeOptions} values={p.values} errors={p.errors} />
         <Input name="adresse" label="Adresse" hint="Numéro et voie" autocomplete="street-address" required values={p.values} errors={p.errors} maxLength={300} />
         <Input name="codePostal" label="Code postal" inputMode="numeric" autocomplete="postal-code" required values={p.values} errors={p.errors} maxLength={5} />
-        <Input name="communeInsee" label="Code INSEE de la commune" hint={p.locked ? "Modifiable par l'ANCT uniquement" : '5 caractères, par exemple 57463 pour Metz'} required values={p.values} errors={p.errors} maxLength={5} readOnly={p.locked} />
+        {p.locked ? (
+          <Input name="commune" label="Commune" hint="Modifiable par l'ANCT uniquement" required values={p.values} errors={p.errors} maxLength={100} readOnly />
+        ) : (
+          <CommuneField name="commune" codeName="communeInsee" label="Commune" required {...communeFieldState(p.values ?? {}, p.errors ?? {}, 'commune', 'communeInsee')} />
+        )}
         <Input name="contactEmail" label="Adresse électronique de contact" type="email" values={p.values} errors={p.errors} maxLength={254} />
         <Input name="contactTelephone" label="Téléphone de contact" type="tel" autocomplete="tel" values={p.values} errors={p.errors} maxLength={20} />
         <button class="fr-btn" type="submit">
