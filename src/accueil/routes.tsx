@@ -7,7 +7,9 @@ import { countUsers, countUsersWithRoleInStructures } from '../comptes/users.js'
 import { countStructuresByDepartement, listStructures } from '../structures/structures.js';
 import { departement, region } from '../territoires/territoires.js';
 import { AccessibilityPage, HomePage, LegalPage, PrivacyPage } from './views/static.js';
-import { CountTable, Dashboard, StructureTable } from './views/dashboards.js';
+import { AFaire, CountTable, Dashboard, StructureTable } from './views/dashboards.js';
+import { actionsAnct, actionsBanque, actionsConseiller, actionsCoordinateur, actionsPrefecture, actionsStructure, type FiguresInstruction } from './actions.js';
+import type { PipelineFigures } from '../programme/views/dashboard.js';
 import { EmptyState, Stat } from '../platform/views/components.js';
 import { ActivitesStats, activitesFigures } from '../activites/views/dashboard.js';
 import { dossiersOfStructures, PipelineBlock, pipelineFigures, StructureFileBlock } from '../programme/views/dashboard.js';
@@ -17,6 +19,8 @@ import { chiffresBanque } from '../conventions/lecture.js';
 import { conventionCourante, conventionsDeStructure } from '../conventions/conventions.js';
 import { conventionsScope } from '../conventions/policy.js';
 import { candidatFigures, structuresFigures } from '../recrutement/lecture.js';
+
+const instruction = (p: PipelineFigures): FiguresInstruction => ({ attenteAvis: p.counts.attenteAvis, examenComplementaire: p.counts.parStatut.EXAMEN_COMPLEMENTAIRE_COSELEC ?? 0 });
 
 function structureIdsOf(user: Principal, role: Role): string[] {
   return user.roles.filter((g) => g.role === role && g.structureId).map((g) => g.structureId!);
@@ -69,6 +73,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
         intro: 'pilotage national',
         children: (
           <>
+            <AFaire actions={actionsAnct(instruction(pipeline))} vide="Rien à faire pour le moment." />
             <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
               <Stat label="Comptes" value={users} href="/admin/utilisateurs" />
               <Stat label="Structures" value={structures.total} href="/structures" />
@@ -102,6 +107,7 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
         intro: names,
         children: (
           <>
+            <AFaire actions={actionsPrefecture(instruction(pipeline))} vide="Aucune candidature n'attend votre avis pour le moment." />
             <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
               <Stat label="Structures du département" value={total} href="/structures" />
             </div>
@@ -136,9 +142,10 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
         intro: 'conventions et paiements',
         children: (
           <>
+            <AFaire actions={actionsBanque(conventions)} vide="Aucune convention n'attend votre validation, aucune n'est en alerte." />
             <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
               <Stat label="Structures" value={total} href="/structures" />
-              <Stat label="Régions concernées" value={byRegion.size} />
+              <Stat label="Régions concernées" value={byRegion.size} href="/conventions?par=region" />
             </div>
             <BanqueConventionsBlock f={conventions} />
             <PipelineBlock f={pipeline} titre="Structures validées et postes" />
@@ -172,6 +179,12 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
       ]);
       const convention = role === 'structure' && ids[0] ? conventionCourante(await conventionsDeStructure(db, ids[0])) : undefined;
       const intro = rows.map((s) => s.nom).join(', ');
+      const actions =
+        role === 'structure'
+          ? actionsStructure({ conventionASigner: convention?.etat === 'en_construction' ? { id: convention.id, numero: convention.numero } : undefined, recrutement, conseillers })
+          : role === 'coordinateur'
+            ? actionsCoordinateur(activites.mine, activites.beneficiaires)
+            : actionsConseiller(activites.mine, activites.beneficiaires);
       return reply.html(
         Dashboard({
           ctx: request.ctx(),
@@ -179,15 +192,15 @@ export function registerAccueilRoutes(app: FastifyInstance, deps: AppDeps): void
           intro,
           children: (
             <>
-              <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
-                <Stat label={role === 'structure' ? 'Structures gérées' : 'Structure de rattachement'} value={rows.length} href="/structures" />
-                <Stat label="Conseillers avec un compte" value={conseillers} />
-                <Stat label="Coordinateurs avec un compte" value={coordinateurs} />
-              </div>
+              <AFaire actions={actions} vide="Rien à faire pour le moment." />
               <StructureFileBlock dossiers={dossiers} />
               {role === 'structure' && dossiers.some((d) => d.postesValides > 0 || d.statut === 'VALIDATION_COSELEC') ? <StructureConventionBlock c={convention} /> : null}
               <StructureRecrutementBlock f={recrutement} />
               <ActivitesStats f={activites} />
+              <p>
+                {conseillers > 1 ? `${conseillers} conseillers` : `${conseillers} conseiller`} et {coordinateurs > 1 ? `${coordinateurs} coordinateurs` : `${coordinateurs} coordinateur`}{' '}
+                {conseillers + coordinateurs > 1 ? 'ont' : 'a'} un compte dans {role === 'structure' ? (rows.length > 1 ? 'vos structures' : 'votre structure') : 'votre structure'}.
+              </p>
               {rows.length === 0 ? (
                 <EmptyState title="Aucune structure rattachée">
                   Votre compte n'est rattaché à aucune structure. Demandez à l'administrateur de la plateforme de vous y rattacher.

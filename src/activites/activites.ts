@@ -11,7 +11,7 @@ import { getStructure } from '../structures/structures.js';
 import { commune, resoudreCommune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { TYPES, label, trancheAge, trancheDuree } from './codes.js';
-import { dateLongue, isCalendarDate, parisDate, type Clock } from './dates.js';
+import { dateLongue, debutDeSemaine, isCalendarDate, parisDate, type Clock } from './dates.js';
 import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
 import { boundedCache } from '../platform/cache.js';
@@ -475,10 +475,15 @@ export interface ActiviteCounts {
   ponctuels: number;
   /** Activities of the current month (Europe/Paris). */
   activitesDuMois: number;
+  accompagnementsDuMois: number;
+  /** Activities of the current week, from Monday (Europe/Paris). */
+  activitesDeLaSemaine: number;
+  accompagnementsDeLaSemaine: number;
 }
 
 async function counts(db: Db, where: SQL, today: string): Promise<ActiviteCounts> {
   const month = today.slice(0, 7) + '-01';
+  const week = debutDeSemaine(today);
   const [r] = await db
     .select({
       activites: sql<number>`count(*)::int`,
@@ -487,17 +492,30 @@ async function counts(db: Db, where: SQL, today: string): Promise<ActiviteCounts
       collectifs: sql<number>`(count(*) filter (where ${activites.type} = 'collectif'))::int`,
       ponctuels: sql<number>`(count(*) filter (where ${activites.type} = 'ponctuel'))::int`,
       activitesDuMois: sql<number>`(count(*) filter (where ${activites.date} >= ${month}::date))::int`,
+      accompagnementsDuMois: sql<number>`coalesce(sum(${activites.accompagnements}) filter (where ${activites.date} >= ${month}::date), 0)::int`,
+      activitesDeLaSemaine: sql<number>`(count(*) filter (where ${activites.date} >= ${week}::date))::int`,
+      accompagnementsDeLaSemaine: sql<number>`coalesce(sum(${activites.accompagnements}) filter (where ${activites.date} >= ${week}::date), 0)::int`,
     })
     .from(activites)
     .where(and(where, isNull(activites.deletedAt)));
-  return r ?? { activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 };
+  return r ?? NO_COUNTS;
 }
 
 export function countsForConseiller(db: Db, conseillerId: string, clock: Clock = () => new Date()): Promise<ActiviteCounts> {
   return counts(db, eq(activites.conseillerId, conseillerId), parisDate(clock()));
 }
 
-const NO_COUNTS: ActiviteCounts = { activites: 0, accompagnements: 0, individuels: 0, collectifs: 0, ponctuels: 0, activitesDuMois: 0 };
+const NO_COUNTS: ActiviteCounts = {
+  activites: 0,
+  accompagnements: 0,
+  individuels: 0,
+  collectifs: 0,
+  ponctuels: 0,
+  activitesDuMois: 0,
+  accompagnementsDuMois: 0,
+  activitesDeLaSemaine: 0,
+  accompagnementsDeLaSemaine: 0,
+};
 
 /** Aggregates of structures (for structure managers: no names, no details). */
 export function countsForStructures(db: Db, structureIds: string[], clock: Clock = () => new Date()): Promise<ActiviteCounts> {

@@ -30,6 +30,14 @@ export function addMonths(date: string, months: number): string {
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
+/** The Monday of the week of a calendar date (weeks start on Monday in France). */
+export function debutDeSemaine(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7));
+  return t.toISOString().slice(0, 10);
+}
+
 /** French display of a calendar date: 20/11/2026. */
 export function formatDate(date: string | null | undefined): string {
   if (!date) return '—';

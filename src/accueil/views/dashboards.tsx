@@ -5,6 +5,7 @@ import { ROLE_LABELS, type Role } from '../../platform/access.js';
 import type { Structure } from '../../structures/structures.js';
 import { STRUCTURE_TYPES } from '../../structures/structures.js';
 import { commune, departement, region } from '../../territoires/territoires.js';
+import type { Action } from '../actions.js';
 
 export function Dashboard(p: { ctx: PageContext; role: Role; intro?: string; children?: ComponentChildren }) {
   return (
@@ -16,6 +17,29 @@ export function Dashboard(p: { ctx: PageContext; role: Role; intro?: string; chi
       </p>
       {p.children}
     </Layout>
+  );
+}
+
+/** The first block of every dashboard: what to do next, each a link to the page where it is done. */
+export function AFaire({ actions, vide }: { actions: readonly Action[]; vide: string }) {
+  return (
+    <section class="fr-mb-4w cn-a-faire" aria-labelledby="titre-a-faire">
+      <h2 id="titre-a-faire">À faire</h2>
+      {actions.length ? (
+        <ul>
+          {actions.map((a) => (
+            <li>
+              <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={a.href}>
+                {a.texte}
+              </a>
+              {a.detail ? <span class="fr-hint-text">{a.detail}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{vide}</p>
+      )}
+    </section>
   );
 }
 

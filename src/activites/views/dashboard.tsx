@@ -1,8 +1,9 @@
 import type { Db } from '../../platform/db.js';
 import type { Principal } from '../../platform/access.js';
-import { EmptyState, Stat } from '../../platform/views/components.js';
+import { EmptyState, formatNumber, Stat } from '../../platform/views/components.js';
 import { countsForConseiller, countsForEquipe, countsForStructures, equipeScope, type ActiviteCounts } from '../activites.js';
 import { countBeneficiaires } from '../beneficiaires.js';
+import { debutDeSemaine, parisDate } from '../dates.js';
 
 export interface ActivitesFigures {
   role: 'structure' | 'conseiller' | 'coordinateur';
@@ -12,6 +13,8 @@ export interface ActivitesFigures {
   structure: ActiviteCounts | null;
   /** A coordinator's team: their own and their members' activities during their membership. */
   equipe: ActiviteCounts | null;
+  /** Today, Europe/Paris (the week and the month of the figures). */
+  today: string;
 }
 
 /** Dashboard figures, computed from the records (never stored counters): they cannot drift. */
@@ -23,7 +26,7 @@ export async function activitesFigures(db: Db, user: Principal, role: ActivitesF
     role === 'structure' ? countsForStructures(db, structureIds) : null,
     role === 'coordinateur' ? equipeScope(db, user.id).then((s) => countsForEquipe(db, s)) : null,
   ]);
-  return { role, mine, beneficiaires, structure, equipe };
+  return { role, mine, beneficiaires, structure, equipe, today: parisDate(new Date()) };
 }
 
 /** The activity tiles of the structure / conseiller / coordinateur dashboards. */
@@ -43,13 +46,55 @@ export function ActivitesStats({ f }: { f: ActivitesFigures }) {
     <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
       {f.mine ? <Stat label="Mes activités" value={f.mine.activites} href="/activites" /> : null}
       {f.mine ? <Stat label="Mes accompagnements" value={f.mine.accompagnements} href="/activites" /> : null}
-      {f.mine ? <Stat label="Activités ce mois-ci" value={f.mine.activitesDuMois} href="/activites/nouvelle" /> : null}
       {f.beneficiaires !== null ? <Stat label="Bénéficiaires suivis" value={f.beneficiaires} href="/beneficiaires" /> : null}
       {f.structure ? <Stat label="Activités de la structure" value={f.structure.activites} href="/activites/structure" /> : null}
       {f.structure ? <Stat label="Accompagnements de la structure" value={f.structure.accompagnements} href="/activites/structure" /> : null}
       {f.equipe ? <Stat label="Activités de l'équipe" value={f.equipe.activites} href="/activites/structure" /> : null}
       {f.equipe ? <Stat label="Accompagnements de l'équipe" value={f.equipe.accompagnements} href="/activites/structure" /> : null}
     </div>
+    {f.mine ? <Periodes titre="Mes activités par période" c={f.mine} today={f.today} liste="/activites" /> : null}
+    {f.structure ? <Periodes titre="Activités de la structure par période" c={f.structure} today={f.today} /> : null}
+    {f.equipe ? <Periodes titre="Activités de l'équipe par période" c={f.equipe} today={f.today} /> : null}
     </>
+  );
+}
+
+/** This week's and this month's figures, each linked to the list of those activities when there is one to filter. */
+function Periodes({ titre, c, today, liste }: { titre: string; c: ActiviteCounts; today: string; liste?: string }) {
+  const lien = (du: string, n: number, quoi: string) =>
+    liste ? (
+      <a href={`${liste}?du=${du}&au=${today}`} aria-label={`${formatNumber(n)} ${quoi}`}>
+        {formatNumber(n)}
+      </a>
+    ) : (
+      formatNumber(n)
+    );
+  const lundi = debutDeSemaine(today);
+  const mois = today.slice(0, 7) + '-01';
+  return (
+    <div class="fr-table fr-mb-4w">
+      <table>
+        <caption>{titre}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Période</th>
+            <th scope="col">Activités</th>
+            <th scope="col">Accompagnements</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Cette semaine (depuis lundi)</th>
+            <td>{lien(lundi, c.activitesDeLaSemaine, 'activités cette semaine')}</td>
+            <td>{lien(lundi, c.accompagnementsDeLaSemaine, 'accompagnements cette semaine')}</td>
+          </tr>
+          <tr>
+            <th scope="row">Ce mois-ci</th>
+            <td>{lien(mois, c.activitesDuMois, 'activités ce mois-ci')}</td>
+            <td>{lien(mois, c.accompagnementsDuMois, 'accompagnements ce mois-ci')}</td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
   );
 }

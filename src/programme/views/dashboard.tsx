@@ -34,10 +34,9 @@ export function PipelineBlock({ f, titre }: { f: PipelineFigures; titre: string 
         <Stat label="En attente de l'avis du préfet" value={f.counts.attenteAvis} href="/programme/dossiers?avis=non" />
         <Stat label="En examen complémentaire" value={f.counts.parStatut.EXAMEN_COMPLEMENTAIRE_COSELEC ?? 0} href="/programme/dossiers?statut=EXAMEN_COMPLEMENTAIRE_COSELEC" />
         <Stat label="Validées" value={f.counts.parStatut.VALIDATION_COSELEC ?? 0} href="/programme/dossiers?statut=VALIDATION_COSELEC" />
-        <Stat label="Avenants en cours" value={f.avenants} />
       </div>
       <p>
-        Attente moyenne : {jours(f.attentes.CREEE)} pour les dossiers déposés, {jours(f.attentes.EXAMEN_COMPLEMENTAIRE_COSELEC)} en examen complémentaire.
+        {f.avenants === 0 ? 'Aucun avenant en cours.' : f.avenants === 1 ? 'Un avenant en cours.' : `${f.avenants} avenants en cours.`} Attente moyenne : {jours(f.attentes.CREEE)} pour les dossiers déposés, {jours(f.attentes.EXAMEN_COMPLEMENTAIRE_COSELEC)} en examen complémentaire.
       </p>
       <div class="fr-table">
         <table>
