@@ -33,6 +33,7 @@ const ASSETS = [
   '/static/activites-saisie.js',
   '/static/activites-file.js',
   '/static/commune.js',
+  '/static/tables.js',
   '/static/activites-manifest.json',
 ];
 

@@ -247,6 +247,7 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
           </div>
         </footer>
         <script type="module" src="/dsfr/dsfr.module.min.js"></script>
+        <script type="module" src="/static/tables.js"></script>
       </body>
     </html>
   );
