@@ -21,7 +21,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePort, makeTempDir, removeTempDir, ROOT, round, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
+import { freePort, makeTempDir, removeTempDir, ROOT, round, startBare, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
 import { wrapPool } from '../src/platform/db.js';
 import { SYSTEM_ACTOR } from '../src/audit/audit.js';
 import { createUser } from '../src/comptes/users.js';
@@ -87,6 +87,46 @@ async function startPgServer(databaseUrl: string, dataDir: string): Promise<{ ch
   }
 }
 
+/**
+ * One closed loop per token for `seconds`: each connection sends one new activity after the other
+ * (keep-alive), as a conseiller's device would. Latencies, statuses and network errors.
+ */
+async function charger(port: number, tokens: string[], body: () => string, seconds: number, failures: string[]) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: tokens.length });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          const r = await request(agent, port, 'POST', '/api/v1/activites', token, body());
+          latencies.push(performance.now() - t);
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          if (r.status !== 201 && (statuses[r.status] ?? 0) <= 3) failures.push(`POST (port ${port}) → ${r.status} ${r.text?.slice(0, 200)}`);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    seconds: round(elapsed, 2),
+    requests: latencies.length,
+    latencyP50Ms: round(percentile(latencies, 50)),
+    latencyP99Ms: round(percentile(latencies, 99)),
+    latencyMaxMs: round(latencies[latencies.length - 1] ?? NaN),
+    statuses,
+    errors,
+  };
+}
+
 export async function activites(opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
   const admin0 = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
@@ -132,53 +172,43 @@ export async function activites(opts: BenchOptions): Promise<BenchResult> {
         thematiques: ['email', 'aide_aux_demarches_administratives'], thematiques_demarches: ['logement'], nom_demarche: "Demande d'APL",
         materiel: ['ordinateur'], autonomie: 'partiellement_autonome', orientation: 'aide_sociale', notes: 'mesure',
       });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONSEILLERS });
     // warm-up
-    await Promise.all(tokens.slice(0, 10).map((tk) => request(agent, port, 'POST', '/api/v1/activites', tk, body())));
+    const warm = new http.Agent({ keepAlive: true, maxSockets: CONSEILLERS });
+    await Promise.all(tokens.slice(0, 10).map((tk) => request(warm, port, 'POST', '/api/v1/activites', tk, body())));
+    warm.destroy();
     const before = (await database.query<{ n: number }>('select count(*)::int as n from activites'))[0]!.n;
     process.stderr.write(`  POST /api/v1/activites : ${opts.duration} s, ${CONSEILLERS} conseillers en parallèle… `);
-    const latencies: number[] = [];
-    const statuses: Record<string, number> = {};
-    let errors = 0;
-    const t0 = performance.now();
-    const end = t0 + opts.duration * 1000;
-    await Promise.all(
-      tokens.map(async (token) => {
-        while (performance.now() < end) {
-          const t = performance.now();
-          try {
-            const r = await request(agent, port, 'POST', '/api/v1/activites', token, body());
-            latencies.push(performance.now() - t);
-            statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-            if (r.status !== 201 && (statuses[r.status] ?? 0) <= 3) failures.push(`POST → ${r.status} ${r.text?.slice(0, 200)}`);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
-    const elapsed = (performance.now() - t0) / 1000;
-    agent.destroy();
+    const load = await charger(port, tokens, body, opts.duration, failures);
     const after = (await database.query<{ n: number }>('select count(*)::int as n from activites'))[0]!.n;
-    latencies.sort((a, b) => a - b);
     const inserted = after - before;
-    const post = {
-      connections: CONSEILLERS,
-      seconds: round(elapsed, 2),
-      requests: latencies.length,
-      insertedRows: inserted,
-      insertsPerSecond: round(inserted / elapsed),
-      latencyP50Ms: round(percentile(latencies, 50)),
-      latencyP99Ms: round(percentile(latencies, 99)),
-      latencyMaxMs: round(latencies[latencies.length - 1] ?? NaN),
-      statuses,
-      errors,
-    };
+    const post = { connections: CONSEILLERS, ...load, insertedRows: inserted, insertsPerSecond: round(inserted / load.seconds) };
     process.stderr.write(`${post.insertsPerSecond} insertions/s, p99 ${post.latencyP99Ms} ms\n`);
     data.post = post;
-    if (errors) failures.push(`${errors} erreurs réseau pendant la charge`);
-    if (inserted !== (statuses['201'] ?? 0)) failures.push(`${inserted} lignes insérées pour ${statuses['201'] ?? 0} réponses 201`);
+    if (load.errors) failures.push(`${load.errors} erreurs réseau pendant la charge`);
+    if (inserted !== (load.statuses['201'] ?? 0)) failures.push(`${inserted} lignes insérées pour ${load.statuses['201'] ?? 0} réponses 201`);
     rows.push([`POST /api/v1/activites (${CONSEILLERS} conseillers)`, post.insertsPerSecond, post.latencyP50Ms, post.latencyP99Ms, post.latencyMaxMs, '—', '—']);
+
+    // The bare baseline, loaded the same way: Fastify + pg, one INSERT of the same JSON per request.
+    process.stderr.write(`  serveur nu (Fastify + pg, un INSERT) : ${opts.duration} s, ${CONSEILLERS} connexions… `);
+    const bare = await startBare('insert', url.toString());
+    try {
+      const warmBare = new http.Agent({ keepAlive: true, maxSockets: CONSEILLERS });
+      await Promise.all(tokens.slice(0, 10).map((tk) => request(warmBare, bare.port, 'POST', '/api/v1/activites', tk, body())));
+      warmBare.destroy();
+      const n0 = (await database.query<{ n: number }>('select count(*)::int as n from bare_activites'))[0]!.n;
+      const b = await charger(bare.port, tokens, body, opts.duration, failures);
+      const n1 = (await database.query<{ n: number }>('select count(*)::int as n from bare_activites'))[0]!.n;
+      const nu = { ...b, insertedRows: n1 - n0, insertsPerSecond: round((n1 - n0) / b.seconds) };
+      process.stderr.write(`${nu.insertsPerSecond} insertions/s, p99 ${nu.latencyP99Ms} ms\n`);
+      const ratio = round(post.insertsPerSecond / nu.insertsPerSecond, 2);
+      data.bare = nu;
+      const ratioP99 = round(post.latencyP99Ms / nu.latencyP99Ms, 2);
+      data.ratio = { debit: ratio, p99: ratioP99 };
+      rows.push([`  serveur nu : Fastify + pg, un INSERT du même JSON`, nu.insertsPerSecond, nu.latencyP50Ms, nu.latencyP99Ms, nu.latencyMaxMs, '—', '—']);
+      rows.push([`  ratio plateforme ÷ nu (débit ; objectif ≥ 0,5 et p99 < 150 ms)`, ratio, '—', `${ratioP99} ×`, '—', '—', '—']);
+    } finally {
+      await bare.stop();
+    }
 
     // b) 100,000 activities of one conseiller, then the exports.
     const owner = userIds[0]!;
@@ -239,7 +269,7 @@ export async function activites(opts: BenchOptions): Promise<BenchResult> {
         res.on('end', () => resolve(lines));
       }).on('error', reject);
     });
-    const expectedLines = EXPORT_ROWS + 5 + (post.insertedRows > 0 ? (statuses['201'] ?? 0) / CONSEILLERS : 0);
+    const expectedLines = EXPORT_ROWS + 5 + (post.insertedRows > 0 ? (post.statuses['201'] ?? 0) / CONSEILLERS : 0);
     data.csvLines = check;
     if (Math.abs(check - expectedLines) > CONSEILLERS) failures.push(`CSV : ${check} lignes (≈ ${expectedLines} attendues)`);
   } finally {

@@ -387,3 +387,40 @@ export async function benchDatabase(label: string): Promise<{ url: string; name:
     },
   };
 }
+
+/**
+ * Starts the bare baseline (bench/bare.mjs) in its own process: `insert` (one INSERT per POST) or
+ * `bytes` (recorded answers from memory). Stop it with `stop()`.
+ */
+export async function startBare(mode: 'insert' | 'bytes', arg: string): Promise<{ port: number; url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'bare.mjs'), mode, String(port), arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  process.once('exit', () => child.kill('SIGKILL'));
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serveur nu pas prêt en 30 s : ${out}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('prêt')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serveur nu arrêté (code ${code}) : ${out}`));
+    });
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
