@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ROOT, makeTempDir, removeTempDir, round, startServer, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
+import { ROOT, makeTempDir, removeTempDir, round, startBare, startServer, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
 import { buildSnapshot, MoteurLieux, RAYON_OUVERT_KM } from '../src/lieux/recherche.js';
 import { lireFichier, preparer } from '../src/lieux/import.js';
 import { FIELDS, FRAIS_A_CHARGE, MODALITES_ACCES, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, type LieuV1 } from '../src/lieux/standard.js';
@@ -225,6 +225,34 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
     rows.push([`GET /api/v1/lieux (${connections} connexions)`, http.p50Ms, http.p99Ms, '< 20 ms', `${http.requestsPerSec} req/s, non-2xx ${http.non2xx}, erreurs ${http.errors + http.timeouts}`]);
     if (http.p99Ms >= 20) failures.push(`GET /api/v1/lieux : p99 ${http.p99Ms} ms (objectif < 20 ms)`);
     if (http.non2xx || http.errors || http.timeouts) failures.push(`GET /api/v1/lieux : ${http.non2xx} non-2xx, ${http.errors} erreurs, ${http.timeouts} timeouts`);
+
+    // The bare baseline: a bare Fastify returning the same bytes from memory, loaded the same way.
+    const recorded: Record<string, string> = {};
+    for (const path of paths) recorded[path] = Buffer.from(await (await fetch(server.url + path, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).toString('base64');
+    const file = join(dataDir, 'reponses.json');
+    writeFileSync(file, JSON.stringify(recorded));
+    process.stderr.write(`  serveur nu (les mêmes octets en mémoire) : ${opts.duration} s, ${connections} connexions… `);
+    const bare = await startBare('bytes', file);
+    try {
+      const b = await autocannon({
+        ...({ requests: paths.map((path) => ({ method: 'GET', path })) } as object),
+        url: bare.url,
+        connections,
+        duration: opts.duration,
+        timeout: 10,
+        warmup: { duration: 2, connections },
+      });
+      process.stderr.write(`${round(b.requests.average)} req/s\n`);
+      const nu = { requestsPerSec: round(b.requests.average), p50Ms: b.latency.p50, p99Ms: b.latency.p99, non2xx: b.non2xx };
+      const ratio = { debit: round(http.requestsPerSec / nu.requestsPerSec, 2), p99: round(http.p99Ms / nu.p99Ms, 2) };
+      data.bare = nu;
+      data.ratio = ratio;
+      rows.push(['  serveur nu : les mêmes octets depuis la mémoire', nu.p50Ms, nu.p99Ms, '', `${nu.requestsPerSec} req/s, non-2xx ${nu.non2xx}`]);
+      rows.push(['  ratio plateforme ÷ nu', '—', `${ratio.p99} ×`, 'débit ≥ 0,6 ; p99 ≤ 1,5 ×', `débit ${ratio.debit}`]);
+      if (nu.non2xx) failures.push(`serveur nu : ${nu.non2xx} réponses non-2xx`);
+    } finally {
+      await bare.stop();
+    }
 
     // The same at 10 connections: the service time without queueing.
     const low = await autocannon({

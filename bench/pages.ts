@@ -1,11 +1,76 @@
 /**
  * pages — throughput of public pages: one server (embedded database, demo seeded) on 127.0.0.1,
- * then autocannon against each URL in turn (1 s warm-up, then `--duration` s with `--connections`).
+ * then autocannon against each URL in turn (1 s warm-up, then `--duration` s with `--connections`);
+ * then Lighthouse (mobile preset: phone emulation, simulated slow 4G and CPU) on the finder
+ * `/trouver?q=Forbach` and on a demo place page, with Debian's Chromium (CHROME_PATH, by default
+ * /usr/bin/chromium): performance, accessibility, best practices and SEO scores. An accessibility
+ * score below 100 is a failure, listed with its audits. `BENCH_LIGHTHOUSE=0` leaves Lighthouse out.
  */
 import autocannon from 'autocannon';
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
 import { makeTempDir, removeTempDir, round, startServer, type BenchOptions, type BenchResult, type Cell } from './lib.js';
 
 const PATHS = ['/', '/connexion', '/healthz'];
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+
+export interface LighthouseFigures {
+  path: string;
+  /** Scores out of 100, by category. */
+  scores: Record<(typeof CATEGORIES)[number], number | null>;
+  /** Audits below 1 in accessibility, best practices and SEO: id and title. */
+  failing: { category: string; id: string; title: string }[];
+  firstContentfulPaintMs: number | null;
+  largestContentfulPaintMs: number | null;
+  totalBlockingTimeMs: number | null;
+  cumulativeLayoutShift: number | null;
+}
+
+/** One Lighthouse run per path (mobile preset, the default configuration), each in a fresh headless Chromium. */
+export async function lighthouseScores(baseUrl: string, paths: string[]): Promise<LighthouseFigures[]> {
+  const out: LighthouseFigures[] = [];
+  for (const path of paths) {
+    const chrome = await chromeLauncher.launch({
+      chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const runner = await lighthouse(baseUrl + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      if (!runner) throw new Error(`Lighthouse n'a rien rendu pour ${path}`);
+      const lhr = runner.lhr;
+      if (lhr.runtimeError) throw new Error(`Lighthouse ${path} : ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      const scores = Object.fromEntries(CATEGORIES.map((c) => [c, lhr.categories[c]?.score == null ? null : Math.round(lhr.categories[c]!.score! * 100)])) as LighthouseFigures['scores'];
+      const failing: LighthouseFigures['failing'] = [];
+      for (const c of ['accessibility', 'best-practices', 'seo'] as const) {
+        for (const ref of lhr.categories[c]?.auditRefs ?? []) {
+          const a = lhr.audits[ref.id];
+          if (a && ref.weight > 0 && a.score !== null && a.score < 1) failing.push({ category: c, id: a.id, title: a.title });
+        }
+      }
+      const num = (id: string) => (typeof lhr.audits[id]?.numericValue === 'number' ? round(lhr.audits[id].numericValue!, id === 'cumulative-layout-shift' ? 3 : 0) : null);
+      out.push({
+        path,
+        scores,
+        failing,
+        firstContentfulPaintMs: num('first-contentful-paint'),
+        largestContentfulPaintMs: num('largest-contentful-paint'),
+        totalBlockingTimeMs: num('total-blocking-time'),
+        cumulativeLayoutShift: num('cumulative-layout-shift'),
+      });
+    } finally {
+      await chrome.kill();
+    }
+  }
+  return out;
+}
+
+/** A demo place page: the first place listed by the finder for Forbach. */
+async function demoPlacePath(baseUrl: string): Promise<string> {
+  const html = await (await fetch(`${baseUrl}/trouver?q=Forbach`, { signal: AbortSignal.timeout(10_000) })).text();
+  const m = /href="(\/lieux\/[0-9a-f-]{36})"/.exec(html);
+  if (!m) throw new Error('aucun lieu de démonstration dans /trouver?q=Forbach');
+  return m[1]!;
+}
 
 export async function pages(opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
@@ -61,6 +126,19 @@ export async function pages(opts: BenchOptions): Promise<BenchResult> {
         figures.non2xx,
         figures.errors + figures.timeouts,
       ]);
+    }
+    if (process.env.BENCH_LIGHTHOUSE !== '0') {
+      const paths = ['/trouver?q=Forbach', await demoPlacePath(server.url)];
+      process.stderr.write(`  Lighthouse (mobile) : ${paths.join(', ')}… `);
+      const lh = await lighthouseScores(server.url, paths);
+      process.stderr.write('fait\n');
+      data.lighthouse = lh;
+      for (const r of lh) {
+        rows.push([`Lighthouse ${r.path === paths[0] ? r.path : '/lieux/:id (démo)'}`, `perf ${r.scores.performance}`, `a11y ${r.scores.accessibility}`, `bonnes pratiques ${r.scores['best-practices']}`, `SEO ${r.scores.seo}`, `LCP ${r.largestContentfulPaintMs} ms`, `TBT ${r.totalBlockingTimeMs} ms`, `CLS ${r.cumulativeLayoutShift}`]);
+        if (r.scores.accessibility !== 100) {
+          failures.push(`Lighthouse ${r.path} : accessibilité ${r.scores.accessibility} (100 attendu) — ${r.failing.filter((f) => f.category === 'accessibility').map((f) => f.id).join(', ')}`);
+        }
+      }
     }
   } finally {
     const stop = await server.stop(15_000);

@@ -36,7 +36,7 @@ interface Entry {
 // ----- The registry: one line per benchmark ------------------------------------------------------
 const BENCHMARKS: Record<string, Entry> = {
   demarrage: { run: demarrage, default: true, description: 'démarrage à froid : base vide (migrations + démo), puis redémarrage' },
-  pages: { run: pages, default: true, description: 'débit des pages publiques (GET /, /connexion, /healthz) avec autocannon' },
+  pages: { run: pages, default: true, description: 'débit des pages publiques (GET /, /connexion, /healthz) avec autocannon, puis Lighthouse mobile sur /trouver?q=Forbach et une fiche de lieu' },
   lieux: { run: lieux, default: false, description: 'lieux : 30 000 synthétiques + réels — plus proches en mémoire, GET /api/v1/lieux à 200 connexions, poids de /trouver' },
   jobs: { run: jobs, default: false, description: 'tâches de fond sur PostgreSQL : tâches/s par 1 et 2 workers, contre une file nue (delete … skip locked)' },
   activites: { run: activites, default: false, description: 'CRA sur PostgreSQL : POST /api/v1/activites par 100 conseillers simultanés, export CSV/XLSX de 100 000 activités' },

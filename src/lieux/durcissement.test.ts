@@ -107,7 +107,7 @@ describe('import encodings', () => {
   });
 
   it('says so in the report', () => {
-    const r: RapportImport = { format: 'CSV standard v1', total: 1, crees: 1, misAJour: 0, inchanges: 0, rejetes: [], ecartes: [], corrections: {}, encodage: 'UTF-16 LE' };
+    const r: RapportImport = { format: 'CSV standard v1', total: 1, crees: 1, misAJour: 0, inchanges: 0, rejetes: [], ecartes: [], alertes: [], doublons: [], corrections: {}, encodage: 'UTF-16 LE' };
     expect(rapportTexte(r).join('\n')).toContain('le fichier était en UTF-16 LE, il a été converti en UTF-8');
   });
 });

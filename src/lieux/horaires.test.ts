@@ -56,7 +56,7 @@ describe('statutHoraires (Europe/Paris, whatever the server time zone)', () => {
     const w = semaineHoraires('Mo-Fr 09:00-12:00,14:00-17:30; PH off', new Date('2025-05-01T09:00:00Z'))!; // Thursday 1 May (holiday)
     expect(w.map((d) => d.jour)).toEqual(['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche']);
     expect(w[0]!.plages).toEqual(['9 h – 12 h', '14 h – 17 h 30']);
-    expect(w[3]).toMatchObject({ date: '1 mai', plages: [], aujourdhui: true });
+    expect(w[3]).toMatchObject({ date: '1er mai', plages: [], aujourdhui: true });
     expect(w[5]!.plages).toEqual([]);
   });
 });

@@ -97,6 +97,43 @@ export function statutHoraires(value: string | null | undefined, instant: Date =
   }
 }
 
+/**
+ * The next opening after `instant` (Paris time) of a place closed then, within two weeks: the
+ * Paris wall-clock Date (comparable between places) and its words (« demain à 8 h 30 »). Null
+ * when the place is open at `instant`, never opens in that time, or its hours cannot be read.
+ */
+export function prochaineOuverture(value: string | null | undefined, instant: Date = new Date()): { wall: Date; texte: string } | null {
+  if (!value) return null;
+  const oh = parseHoraires(value);
+  if (!oh) return null;
+  const now = parisWallClock(instant);
+  const limit = new Date(now.getTime() + 15 * 86_400_000);
+  try {
+    if (oh.getState(now)) return null;
+    let at = now;
+    // The next change of a closed place may be to an "unknown" state: look further for a real opening.
+    for (let i = 0; i < 20; i++) {
+      const next = oh.getNextChange(at, limit);
+      if (!next) return null;
+      if (oh.getState(next) && !oh.getUnknown(next)) return { wall: next, texte: when(next, now) };
+      at = next;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** A calendar date (YYYY-MM-DD, or an ISO instant) in French words: « 17 juin 2022 », « 1er avril 2026 ». */
+export function dateFrancaise(value: string | null | undefined): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value ?? '');
+  if (!m) return null;
+  const d = Number(m[3]);
+  const mois = MOIS[Number(m[2]) - 1];
+  if (!mois || d < 1 || d > 31) return null;
+  return `${d === 1 ? '1er' : d} ${mois} ${m[1]}`;
+}
+
 /** Whether a place is open at `instant` (Paris time); unknown counts as not open. */
 export function estOuvert(value: string | null | undefined, instant: Date = new Date()): boolean {
   return estOuvertA(value, parisWallClock(instant));
@@ -143,7 +180,7 @@ export function semaineHoraires(value: string | null | undefined, instant: Date 
     }
     out.push({
       jour: JOURS[from.getDay()]!,
-      date: `${from.getDate()} ${MOIS[from.getMonth()]}`,
+      date: `${from.getDate() === 1 ? '1er' : from.getDate()} ${MOIS[from.getMonth()]}`,
       plages,
       aujourdhui: dayStart(from) === dayStart(now),
     });

@@ -2,8 +2,12 @@
  * Importing places: the standard v1 CSV (`|` multi-values), the legacy v0.1 CSV or JSON (`;` or `, `
  * multi-values), and JSON arrays of either. Every row is mapped to v1, normalised, validated;
  * valid rows are upserted by (source, id) in one transaction; the report says what happened to
- * each row, in French.
+ * each row, in French. Names and streets in capitals are rewritten (normalisation.ts) and names to
+ * check flagged in their rows; what the national tools refuse (a SIREN as pivot, a phone number
+ * with a wrong number of digits) is kept out of the published fields; a new place that looks like
+ * one already there is held, not public, for an administrator's review (doublons.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseCsvStream } from 'csv-parse';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -11,7 +15,9 @@ import type { Db } from '../platform/db.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { findStructureBySiret } from '../structures/structures.js';
 import { lieux } from './schema.js';
-import { columnsOf, empreinte, notifyLieuxChanged } from './lieux.js';
+import { columnsOf, comparableOf, empreinte, notifyLieuxChanged } from './lieux.js';
+import { DetecteurDoublons } from './doublons.js';
+import { normaliserTextes, PIVOT_INCONNU, pivotAccepte, pivotProbleme, telephoneAccepte, telephoneProbleme } from './normalisation.js';
 import { fromLegacy, fromV1, isLegacy, normaliseRecord } from './legacy.js';
 import { CONTROL_CHARS, FIELDS, FORMULA_EXEMPT, REQUIRED, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
 
@@ -32,6 +38,16 @@ export interface Ecart {
   motif: string;
 }
 
+/** A new place that looks like one already there (or earlier in the file): held for an administrator's review. */
+export interface DoublonImport {
+  numero: number;
+  id: string;
+  nom: string;
+  adresse: string;
+  /** The place it looks like. */
+  doublonDe: { id: string; nom: string; adresse: string };
+}
+
 export interface RapportImport {
   format: string;
   total: number;
@@ -41,6 +57,10 @@ export interface RapportImport {
   rejetes: Rejet[];
   /** Rows imported with an unusable optional value set aside (unreadable hours…). */
   ecartes: Ecart[];
+  /** Rows imported with something to check (a name in capitals, a web address or a SIRET as name). */
+  alertes: Ecart[];
+  /** New places held out of the finder and the exports: likely duplicates, for review (/admin/lieux/doublons). */
+  doublons: DoublonImport[];
   /** Normalisations applied, by field: how many rows, and a few examples. */
   corrections: Record<string, { n: number; exemples: string[] }>;
   /** The file's encoding, when it was not UTF-8 and was converted (« Windows-1252 »). */
@@ -222,6 +242,8 @@ interface Valide {
   origineId: string;
   v: LieuV1;
   hash: string;
+  /** Source values kept out of the published fields (the national tools refuse them). */
+  valeursOrigine: Record<string, string> | null;
 }
 
 /**
@@ -240,7 +262,10 @@ export function retirerPuces(rec: RawRecord): { field: string; message: string }
   return warnings;
 }
 
-type Prepare = { valides: Valide[]; rejetes: Rejet[]; ecartes: Ecart[]; corrections: RapportImport['corrections']; legacy: number };
+/** A source value kept in the record (jsonb): bounded, without control characters (U+0000 cannot be stored). */
+const lisible = (v: string) => v.replace(new RegExp(CONTROL_CHARS.source, 'g'), '').slice(0, 100);
+
+type Prepare = { valides: Valide[]; rejetes: Rejet[]; ecartes: Ecart[]; alertes: Ecart[]; corrections: RapportImport['corrections']; legacy: number };
 
 /** Maps, normalises and validates every row (pure: no database). */
 export function preparer(lignes: Ligne[], source: string | undefined): Prepare {
@@ -263,27 +288,48 @@ export async function preparerParTranches(lignes: Ligne[], source: string | unde
 }
 
 function nouvellePreparation(): Prepare & { seen: Map<string, number> } {
-  return { valides: [], rejetes: [], ecartes: [], corrections: {}, legacy: 0, seen: new Map() };
+  return { valides: [], rejetes: [], ecartes: [], alertes: [], corrections: {}, legacy: 0, seen: new Map() };
 }
 
 function preparerLigne(st: Prepare & { seen: Map<string, number> }, { numero, data }: Ligne, source: string | undefined): void {
-  const { valides, rejetes, ecartes, corrections, seen } = st;
+  const { valides, rejetes, ecartes, alertes, corrections, seen } = st;
   const keys = Object.keys(data);
   const old = isLegacy(keys, data);
   if (old) st.legacy++;
   const mapped = old ? fromLegacy(data) : fromV1(data);
+  const telephoneSource = (mapped.record.telephone ?? '').trim();
   const warnings = [...mapped.warnings, ...normaliseRecord(mapped.record), ...retirerPuces(mapped.record)];
   const rec = mapped.record;
+  const textes = normaliserTextes(rec);
+  warnings.push(...textes.corrections);
   // Shown in the report: a control character (rejected below) is made visible, never echoed.
   const id = (rec.id ?? '').replace(new RegExp(CONTROL_CHARS.source, 'g'), '\uFFFD');
   // An unusable optional value (unreadable hours, bad phone, unknown service…) is set aside and
   // reported; the place is imported without it. A required field that is wrong rejects the row.
   const setAside: { champ: string; motif: string }[] = mapped.problems.map((p) => ({ champ: p.field, motif: `${p.reason} : valeur écartée` }));
+  // What the schema's patterns accept but the national tools refuse is kept out of the published
+  // fields, and kept in the place's record (valeurs_origine): a SIREN or a 13-digit number as pivot
+  // (published as 00000000000000, as the national tools write an unknown one), a phone number with
+  // a wrong number of digits. A pivot the schema itself refuses still rejects the row.
+  const valeursOrigine: Record<string, string> = {};
+  const pivot = rec.pivot ?? '';
+  if (/^[a-zA-Z0-9]{9,14}$/.test(pivot) && !pivotAccepte(pivot)) {
+    setAside.push({ champ: 'pivot', motif: `${pivotProbleme(pivot)} : ${PIVOT_INCONNU} publié, valeur d'origine gardée dans la fiche` });
+    valeursOrigine.pivot = pivot;
+    rec.pivot = PIVOT_INCONNU;
+  }
+  const tel = rec.telephone ?? '';
+  if (tel && /^\+?\d+$/.test(tel) && !telephoneAccepte(tel)) {
+    setAside.push({ champ: 'telephone', motif: `${telephoneProbleme(tel)} : numéro écarté, valeur d'origine gardée dans la fiche` });
+    valeursOrigine.telephone = lisible(telephoneSource);
+    rec.telephone = '';
+  }
   let check = validateLieuV1(rec);
   if (!check.ok && check.problems.every((p) => !REQUIRED.includes(p.field as Field))) {
     for (const p of check.problems) {
       const f = p.field as Field;
       setAside.push({ champ: f, motif: `${p.reason} : valeur écartée` });
+      if (f === 'telephone' && telephoneSource) valeursOrigine.telephone = lisible(telephoneSource);
       rec[f] = '';
       if (f === 'latitude' || f === 'longitude') rec.latitude = rec.longitude = '';
     }
@@ -300,7 +346,9 @@ function preparerLigne(st: Prepare & { seen: Map<string, number> }, { numero, da
   seen.set(key, numero);
   for (const w of warnings) note(corrections, w.field, w.message);
   for (const e of setAside) ecartes.push({ numero, id, ...e });
-  valides.push({ numero, origine, origineId: id, v: check.value, hash: empreinte(check.value) });
+  for (const a of textes.alertes) alertes.push({ numero, id, champ: a.field, motif: a.message });
+  const kept = Object.keys(valeursOrigine).length ? valeursOrigine : null;
+  valides.push({ numero, origine, origineId: id, v: check.value, hash: empreinte(check.value, kept ? { valeursOrigine: kept } : {}), valeursOrigine: kept });
 }
 
 /** Key of the transaction-scoped advisory lock that serialises imports (two never race on the (source, id) index). */
@@ -311,6 +359,7 @@ async function ecrireLot(
   db: Db,
   batch: Valide[],
   structureOf: Map<string, string | null>,
+  detecteur: DetecteurDoublons,
   report: RapportImport,
   creees: string[],
   avant: (typeof lieux.$inferSelect)[],
@@ -318,6 +367,7 @@ async function ecrireLot(
   const counts = { crees: 0, misAJour: 0, inchanges: 0 };
   const ids: string[] = [];
   const anciens: (typeof lieux.$inferSelect)[] = [];
+  const doublons: DoublonImport[] = [];
   await db.transaction(async (tx) => {
     await tx.execute(IMPORT_LOCK);
     const byOrigine = new Map<string, Valide[]>();
@@ -330,17 +380,26 @@ async function ecrireLot(
         .where(and(eq(lieux.origine, origine), inArray(lieux.origineId, xs.map((x) => x.origineId))));
       for (const r of rows) existing.set(`${origine}\u0000${r.origineId}`, r);
     }
-    const inserts = [];
+    const inserts: (typeof lieux.$inferInsert & { id: string })[] = [];
     for (const x of batch) {
       const e = existing.get(`${x.origine}\u0000${x.origineId}`);
       if (!e) {
-        inserts.push({ ...columnsOf(x.v), structureId: structureOf.get(x.v.pivot) ?? null, origine: x.origine, origineId: x.origineId, empreinte: x.hash });
+        // A new place that looks like one already there, or one earlier in this batch, is held
+        // (not public) for an administrator's review instead of being published twice.
+        const row = { ...columnsOf(x.v), id: randomUUID(), structureId: structureOf.get(x.v.pivot) ?? null, origine: x.origine, origineId: x.origineId, empreinte: x.hash, valeursOrigine: x.valeursOrigine };
+        const me = comparableOf(x.v);
+        const pareil = await detecteur.trouver(tx, me);
+        detecteur.ajouter({ ...me, id: row.id, public: !pareil, doublonStatut: pareil ? 'a_verifier' : null });
+        if (pareil) {
+          inserts.push({ ...row, public: false, doublonStatut: 'a_verifier', doublonDe: pareil.id });
+          doublons.push({ numero: x.numero, id: x.origineId, nom: x.v.nom, adresse: `${x.v.adresse}, ${x.v.code_postal} ${x.v.commune}`, doublonDe: { id: pareil.id, nom: pareil.nom, adresse: `${pareil.adresse}, ${pareil.codePostal} ${pareil.commune}` } });
+        } else inserts.push(row);
       } else if (e.empreinte === x.hash) {
         counts.inchanges++;
       } else {
         await tx
           .update(lieux)
-          .set({ ...columnsOf(x.v), structureId: e.structureId ?? structureOf.get(x.v.pivot) ?? null, empreinte: x.hash, updatedAt: new Date() })
+          .set({ ...columnsOf(x.v), structureId: e.structureId ?? structureOf.get(x.v.pivot) ?? null, empreinte: x.hash, valeursOrigine: x.valeursOrigine, updatedAt: new Date() })
           .where(eq(lieux.id, e.id));
         anciens.push(e);
         counts.misAJour++;
@@ -353,6 +412,7 @@ async function ecrireLot(
   report.crees += counts.crees;
   report.misAJour += counts.misAJour;
   report.inchanges += counts.inchanges;
+  report.doublons.push(...doublons);
   creees.push(...ids);
   avant.push(...anciens);
 }
@@ -373,7 +433,7 @@ async function defaireImport(db: Db, creees: string[], avant: (typeof lieux.$inf
  */
 export async function importerLieux(db: Db, actor: Actor, content: string | Buffer, opts: { source?: string; fichier?: string } = {}): Promise<RapportImport> {
   const { format, lignes, encodage } = await lireFichierParTranches(content);
-  const { valides, rejetes, ecartes, corrections, legacy } = await preparerParTranches(lignes, opts.source?.trim() || undefined);
+  const { valides, rejetes, ecartes, alertes, corrections, legacy } = await preparerParTranches(lignes, opts.source?.trim() || undefined);
   const report: RapportImport = {
     format: `${format.toUpperCase()} ${legacy > lignes.length / 2 ? 'standard v0.1 (converti en v1)' : 'standard v1'}`,
     total: lignes.length,
@@ -382,6 +442,8 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
     inchanges: 0,
     rejetes,
     ecartes,
+    alertes,
+    doublons: [],
     corrections,
     ...(encodage ? { encodage } : {}),
   };
@@ -398,9 +460,11 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
   // skipped): sending the file again completes it. The audit entry is written once every batch is in.
   const creees: string[] = [];
   const avant: (typeof lieux.$inferSelect)[] = [];
+  const detecteur = new DetecteurDoublons();
   try {
     for (let i = 0; i < valides.length; i += BATCH) {
-      await ecrireLot(db, valides.slice(i, i + BATCH), structureOf, report, creees, avant);
+      await ecrireLot(db, valides.slice(i, i + BATCH), structureOf, detecteur, report, creees, avant);
+      detecteur.lotEcrit();
       await laisserPasser();
     }
   } catch (e) {
@@ -413,8 +477,8 @@ export async function importerLieux(db: Db, actor: Actor, content: string | Buff
     await recordAudit(tx, actor, {
       action: 'lieux.importes',
       objectType: 'lieu',
-      summary: `Import de lieux${opts.fichier ? ` « ${opts.fichier} »` : ''} : ${report.crees} créés, ${report.misAJour} mis à jour, ${report.inchanges} inchangés, ${report.rejetes.length} rejetés`,
-      after: { source: opts.source ?? null, format: report.format, total: report.total, crees: report.crees, misAJour: report.misAJour, inchanges: report.inchanges, rejetes: report.rejetes.length, ecartes: report.ecartes.length },
+      summary: `Import de lieux${opts.fichier ? ` « ${opts.fichier} »` : ''} : ${report.crees} créés (dont ${report.doublons.length} doublons possibles à vérifier), ${report.misAJour} mis à jour, ${report.inchanges} inchangés, ${report.rejetes.length} rejetés`,
+      after: { source: opts.source ?? null, format: report.format, total: report.total, crees: report.crees, misAJour: report.misAJour, inchanges: report.inchanges, rejetes: report.rejetes.length, ecartes: report.ecartes.length, alertes: report.alertes.length, doublons: report.doublons.length },
     });
   });
   return report;
@@ -440,6 +504,12 @@ export function rapportTexte(r: RapportImport, max = 100): string[] {
   if (r.ecartes.length) lines.push('Lignes importées sans une valeur inutilisable :');
   for (const x of r.ecartes.slice(0, max)) lines.push(`  n° ${x.numero}${x.id ? ` (id ${x.id})` : ''} : ${x.champ} — ${x.motif}`);
   if (r.ecartes.length > max) lines.push(`  … et ${r.ecartes.length - max} autres.`);
+  if (r.alertes.length) lines.push('Lignes importées à vérifier :');
+  for (const x of r.alertes.slice(0, max)) lines.push(`  n° ${x.numero}${x.id ? ` (id ${x.id})` : ''} : ${x.champ} — ${x.motif}`);
+  if (r.alertes.length > max) lines.push(`  … et ${r.alertes.length - max} autres.`);
+  if (r.doublons.length) lines.push('Doublons possibles, non publiés en attendant une décision (/admin/lieux/doublons) :');
+  for (const x of r.doublons.slice(0, max)) lines.push(`  n° ${x.numero}${x.id ? ` (id ${x.id})` : ''} : « ${x.nom} » (${x.adresse}) ressemble à « ${x.doublonDe.nom} » (${x.doublonDe.adresse})`);
+  if (r.doublons.length > max) lines.push(`  … et ${r.doublons.length - max} autres.`);
   if (r.rejetes.length) lines.push('Lignes rejetées :');
   for (const x of r.rejetes.slice(0, max)) {
     lines.push(`  n° ${x.numero}${x.id ? ` (id ${x.id})` : ''} : ${x.problemes.map((p) => `${p.champ} — ${p.motif}`).join(' ; ')}`);

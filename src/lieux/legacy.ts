@@ -6,6 +6,7 @@
 import { commune as communeByInsee, normaliseName, searchCommunes } from '../territoires/territoires.js';
 import type { Field, RawRecord } from './standard.js';
 import { horairesProblem } from './horaires.js';
+import { casseFrancaise } from './normalisation.js';
 
 /** The 15 services of v0.1 → the 9 of v1. */
 export const SERVICES_V0: Record<string, string> = {
@@ -197,11 +198,6 @@ export function normalisePivot(value: string): string {
   return v || '00000000000000';
 }
 
-/** « METZ », « metz » → « Metz » (the commune's official name when known). */
-function titleCase(s: string): string {
-  return s.toLowerCase().replace(/(^|[\s\-'’])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase());
-}
-
 /**
  * The INSEE code from the record, or from the postcode + commune name (« MARSEILLE 11 » + 13011 →
  * 13211); the commune's official spelling when the name matches. Returns warnings for the report.
@@ -209,7 +205,9 @@ function titleCase(s: string): string {
 export function resolveCommune(rec: RawRecord): { warnings: { field: string; message: string }[] } {
   const warnings: { field: string; message: string }[] = [];
   const cp = (rec.code_postal ?? '').replace(/\s/g, '').replace(/cedex.*$/i, '').trim();
-  const nom = (rec.commune ?? '').trim();
+  // « SAINT-ÉTIENNE (LOIRE) »: the département in brackets is not part of the name.
+  const typed = (rec.commune ?? '').trim();
+  const nom = typed.replace(/\s*\([^)]*\)\s*$/, '').trim() || typed;
   // A leading zero lost by a spreadsheet (« 1000 » for 01000), only when the commune confirms it.
   const padded = /^\d{4}$/.test(cp) && searchCommunes('0' + cp, 100).some((c) => normaliseName(c.nom) === normaliseName(nom)) ? '0' + cp : cp;
   if (padded !== rec.code_postal && /^\d{5}$/.test(padded)) {
@@ -236,10 +234,13 @@ export function resolveCommune(rec: RawRecord): { warnings: { field: string; mes
   if (insee) {
     rec.code_insee = insee;
     const c = communeByInsee(insee)!;
-    if (normaliseName(c.nom) === normaliseName(nom) && c.nom !== nom) rec.commune = c.nom;
+    if (normaliseName(c.nom) === normaliseName(nom) && c.nom !== typed) {
+      warnings.push({ field: 'commune', message: `« ${typed} » écrit « ${c.nom} »` });
+      rec.commune = c.nom;
+    }
   }
   if (rec.commune && (rec.commune === rec.commune.toLowerCase() || rec.commune === rec.commune.toUpperCase())) {
-    rec.commune = titleCase(rec.commune);
+    rec.commune = casseFrancaise(rec.commune);
   }
   return { warnings };
 }

@@ -155,53 +155,112 @@ export async function listLieuxGestion(db: Db, user: Principal, f: { q?: string;
   return { rows, total: c?.n ?? 0 };
 }
 
-/** Every public place (the search index, the exports). */
+/**
+ * Published: public, and not a likely duplicate held for an administrator's review (nor one they
+ * set aside). The finder, the public API and the exports show only these.
+ */
+export const publie = (): SQL => sql`${lieux.public} and coalesce(${lieux.doublonStatut}, '') not in ('a_verifier', 'ecarte')`;
+
+/** Every published place (the search index, the exports). */
 export async function publicLieux(db: Db): Promise<LieuRow[]> {
-  return db.select().from(lieux).where(eq(lieux.public, true)).orderBy(asc(lieux.id));
+  return db.select().from(lieux).where(publie()).orderBy(asc(lieux.id));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Duplicates
 
-function similarNames(a: string, b: string): boolean {
+/**
+ * Words that say what kind of place it is, not which one: two names sharing only these (« Mairie
+ * de Vernon », « Secours catholique de Vernon ») are not alike. The commune's own name is left out too.
+ */
+const MOTS_GENERIQUES = new Set(
+  'mairie commune ville hotel centre social sociale socio culturel maison espace association ass asso groupe sos france services service mediatheque bibliotheque communaute communes agglomeration departement departemental conseil antenne site point numerique pole relais agence bureau annexe siege tous quartier'.split(' '),
+);
+
+export function similarNames(a: string, b: string, communes: string[] = []): boolean {
   const x = normaliseName(a);
   const y = normaliseName(b);
   if (!x || !y) return false;
   if (x === y || x.includes(y) || y.includes(x)) return true;
-  const words = (s: string) => new Set(s.split(' ').filter((w) => w.length > 2));
+  const ignored = new Set(communes.flatMap((c) => normaliseName(c).split(' ')));
+  const words = (s: string) => new Set(s.split(' ').filter((w) => w.length > 2 && !MOTS_GENERIQUES.has(w) && !ignored.has(w)));
   const wx = words(x);
   const wy = words(y);
+  if (!wx.size || !wy.size) return false;
   const common = [...wx].filter((w) => wy.has(w)).length;
   return common > 0 && common / Math.min(wx.size, wy.size) >= 0.5;
 }
 
 const addressKey = (s: string) => normaliseName(s).replace(/\b(bis|ter)\b/g, '').replace(/\s+/g, ' ').trim();
 
+/** What two places are compared on. */
+export interface Comparable {
+  pivot: string;
+  nom: string;
+  adresse: string;
+  codePostal: string;
+  commune: string;
+  codeInsee: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+const MAX_DISTANCE_KM = 0.03;
+
+const memeCommune = (a: Comparable, b: Comparable): boolean => {
+  if (a.codeInsee && b.codeInsee) return a.codeInsee === b.codeInsee;
+  const x = normaliseName(a.commune);
+  const y = normaliseName(b.commune);
+  return !!x && !!y && (x.includes(y) || y.includes(x));
+};
+
 /**
- * Places that look like the same one: same SIRET (pivot) and address, or within 30 m with a similar name.
- * The 00000000000000 pivot (unknown) never matches by itself.
+ * Whether two places look like the same one: same SIRET (pivot) and address; or a similar name at
+ * the same address (same postcode and commune) or within 30 m. The 00000000000000 pivot (unknown)
+ * never matches by itself.
  */
-export async function doublonsPossibles(db: Db, v: Pick<LieuV1, 'pivot' | 'adresse' | 'code_postal' | 'nom' | 'latitude' | 'longitude'>, excludeId?: string): Promise<LieuRow[]> {
-  const found = new Map<string, LieuRow>();
-  if (v.pivot && !/^0+$/.test(v.pivot)) {
-    const same = await db.select().from(lieux).where(and(eq(lieux.pivot, v.pivot), eq(lieux.codePostal, v.code_postal))).limit(50);
-    for (const l of same) if (addressKey(l.adresse) === addressKey(v.adresse)) found.set(l.id, l);
-  }
+export function ressemblent(a: Comparable, b: Comparable): boolean {
+  const ka = addressKey(a.adresse);
+  const memeAdresse = !!ka && a.codePostal === b.codePostal && ka === addressKey(b.adresse) && memeCommune(a, b);
+  if (memeAdresse && a.pivot && a.pivot === b.pivot && !/^0+$/.test(a.pivot)) return true;
+  if (!similarNames(a.nom, b.nom, [a.commune, b.commune])) return false;
+  if (memeAdresse) return true;
+  if (a.latitude === null || a.longitude === null || b.latitude === null || b.longitude === null) return false;
+  return distanceKm({ lat: a.latitude, lng: a.longitude }, { lat: b.latitude, lng: b.longitude }) <= MAX_DISTANCE_KM;
+}
+
+/** A place of the standard as compared. */
+type Compare = Pick<LieuV1, 'pivot' | 'adresse' | 'code_postal' | 'commune' | 'code_insee' | 'nom' | 'latitude' | 'longitude'>;
+
+export const comparableOf = (v: Compare): Comparable => ({
+  pivot: v.pivot,
+  nom: v.nom,
+  adresse: v.adresse,
+  codePostal: v.code_postal,
+  commune: v.commune,
+  codeInsee: v.code_insee,
+  latitude: v.latitude,
+  longitude: v.longitude,
+});
+
+/**
+ * Places that look like the same one (ressemblent): the candidates are those of the same postcode
+ * or within about 30 m, read in one indexed query.
+ */
+export async function doublonsPossibles(db: Db, v: Compare, excludeId?: string): Promise<LieuRow[]> {
+  const conds: SQL[] = [eq(lieux.codePostal, v.code_postal)];
   if (v.latitude !== null && v.longitude !== null) {
-    const dLat = 0.03 / 111;
-    const dLng = 0.03 / (111 * Math.cos((v.latitude * Math.PI) / 180));
-    const near = await db
-      .select()
-      .from(lieux)
-      .where(sql`${lieux.latitude} between ${v.latitude - dLat} and ${v.latitude + dLat} and ${lieux.longitude} between ${v.longitude - dLng} and ${v.longitude + dLng}`)
-      .limit(50);
-    for (const l of near) {
-      if (l.latitude === null || l.longitude === null) continue;
-      if (distanceKm({ lat: v.latitude, lng: v.longitude }, { lat: l.latitude, lng: l.longitude }) <= 0.03 && similarNames(l.nom, v.nom)) found.set(l.id, l);
-    }
+    const dLat = MAX_DISTANCE_KM / 111;
+    const dLng = MAX_DISTANCE_KM / (111 * Math.max(0.01, Math.cos((v.latitude * Math.PI) / 180)));
+    conds.push(sql`(${lieux.latitude} between ${v.latitude - dLat} and ${v.latitude + dLat} and ${lieux.longitude} between ${v.longitude - dLng} and ${v.longitude + dLng})`);
   }
-  if (excludeId) found.delete(excludeId);
-  return [...found.values()];
+  const candidates = await db
+    .select()
+    .from(lieux)
+    .where(or(...conds))
+    .limit(500);
+  const me = comparableOf(v);
+  return candidates.filter((l) => l.id !== excludeId && ressemblent(me, l));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,14 +317,18 @@ export async function updateLieu(db: Db, actor: Actor, id: string, input: LieuIn
     const [before] = await tx.select().from(lieux).where(eq(lieux.id, id)).for('update');
     if (!before) throw new Error('lieu introuvable');
     const cols = columnsOf(input.v);
+    // A likely duplicate held for review stays unpublished until an administrator decides
+    // (/admin/lieux/doublons); one set aside there and made public again here is published again.
+    const visible = before.doublonStatut === 'a_verifier' ? false : input.public;
+    const statut = before.doublonStatut === 'ecarte' && visible ? { doublonStatut: 'distinct' as const } : {};
     const [after] = await tx
       .update(lieux)
-      .set({ ...cols, structureId: input.structureId, public: input.public, empreinte: empreinte(input.v, { structureId: input.structureId, public: input.public }), updatedAt: new Date() })
+      .set({ ...cols, structureId: input.structureId, public: visible, ...statut, empreinte: empreinte(input.v, { structureId: input.structureId, public: visible }), updatedAt: new Date() })
       .where(eq(lieux.id, id))
       .returning();
     await setPermanences(tx, id, input.permanences);
     const changed = (Object.keys(cols) as (keyof typeof cols)[]).filter((k) => JSON.stringify(before[k as keyof LieuRow]) !== JSON.stringify(cols[k]));
-    if (before.public !== input.public) changed.push('public' as never);
+    if (before.public !== visible) changed.push('public' as never);
     if (before.structureId !== input.structureId) changed.push('structureId' as never);
     await recordAudit(tx, actor, {
       action: 'lieu.modifie',

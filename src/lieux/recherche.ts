@@ -12,7 +12,7 @@ import { around, distance } from 'geokdbush';
 import type { Db } from '../platform/db.js';
 import { lieuxSignature, onLieuxChanged, publicLieux, toV1 } from './lieux.js';
 import { ENUMS, type EnumField, type LieuV1 } from './standard.js';
-import { estOuvertA, parisWallClock } from './horaires.js';
+import { estOuvertA, parisWallClock, prochaineOuverture } from './horaires.js';
 
 /** Search radius when only open places are wanted and none was given: at night few are, and the tree walk must stay bounded. */
 export const RAYON_OUVERT_KM = 100;
@@ -29,6 +29,53 @@ export interface Filtres {
   gratuit?: boolean;
   ouvert?: boolean;
   itinerance?: 'Fixe' | 'Itinérant';
+}
+
+/** Beyond this distance a place is « plus loin » for a person (the finder groups them apart). */
+export const SEUIL_PROCHE_KM = 20;
+/** Counting the places near: stop there (« plus de 500 lieux »), the walk stays bounded in a city. */
+export const COMPTE_MAX = 500;
+
+/** The filters, one group at a time: what a person can remove in one click. */
+export const CLES_FILTRES = ['services', 'publics', 'priseEnCharge', 'gratuit', 'ouvert', 'itinerance'] as const;
+export type CleFiltre = (typeof CLES_FILTRES)[number];
+
+/** The filter groups in use. */
+export function filtresActifs(f: Filtres): CleFiltre[] {
+  return CLES_FILTRES.filter((k) => {
+    const v = f[k];
+    return Array.isArray(v) ? v.length > 0 : !!v;
+  });
+}
+
+/** The same filters without one group. */
+export function sansFiltre(f: Filtres, cle: CleFiltre): Filtres {
+  const out = { ...f };
+  delete out[cle];
+  return out;
+}
+
+/**
+ * Where the list stops being « near »: the index of the first result beyond SEUIL_PROCHE_KM, or
+ * of the first big jump in distance (more than 10 km further and over twice as far as the one
+ * before it: 2 km then 15 km). The results are sorted by distance; `length` when all are near.
+ */
+export function indexPlusLoin(resultats: readonly Resultat[]): number {
+  for (let i = 0; i < resultats.length; i++) {
+    const d = resultats[i]!.distanceKm;
+    if (d === null) continue;
+    if (d > SEUIL_PROCHE_KM) return i;
+    const prev = i > 0 ? resultats[i - 1]!.distanceKm : null;
+    if (prev !== null && d - prev > 10 && d > 2 * prev) return i;
+  }
+  return resultats.length;
+}
+
+export interface ProchaineOuverture {
+  lieu: LieuV1;
+  distanceKm: number | null;
+  /** « demain à 8 h 30 » */
+  texte: string;
 }
 
 export interface Resultat {
@@ -143,6 +190,28 @@ export class MoteurLieux {
   /** Nearest places to (lat, lng) that pass the filters, nearest first. */
   async nearest(lat: number, lng: number, f: Filtres, limit: number, maxKm?: number, now = new Date()): Promise<Resultat[]> {
     return nearestIn(await this.ready(), lat, lng, f, limit, maxKm, now);
+  }
+
+  /** How many places pass the filters within `maxKm` of (lat, lng), counted up to `cap` (then `cap + 1`). */
+  async compter(lat: number, lng: number, f: Filtres, maxKm: number, cap = COMPTE_MAX, now = new Date()): Promise<number> {
+    return nearestIn(await this.ready(), lat, lng, f, cap + 1, maxKm, now).length;
+  }
+
+  /**
+   * When « open now » leaves nothing near: the earliest next opening among the places that pass
+   * the other filters (the near ones, or the nearest ones when none is near), ties to the nearest.
+   */
+  async prochaineOuverture(lat: number, lng: number, f: Filtres, now = new Date()): Promise<ProchaineOuverture | null> {
+    const s = await this.ready();
+    const autres = sansFiltre(f, 'ouvert');
+    let candidats = nearestIn(s, lat, lng, autres, 50, SEUIL_PROCHE_KM, now);
+    if (!candidats.length) candidats = nearestIn(s, lat, lng, autres, 20, RAYON_OUVERT_KM, now);
+    let best: (ProchaineOuverture & { at: number }) | null = null;
+    for (const r of candidats) {
+      const p = prochaineOuverture(r.lieu.horaires, now);
+      if (p && (!best || p.wall.getTime() < best.at)) best = { lieu: r.lieu, distanceKm: r.distanceKm, texte: p.texte, at: p.wall.getTime() };
+    }
+    return best && { lieu: best.lieu, distanceKm: best.distanceKm, texte: best.texte };
   }
 
   /** The same, synchronously, on the current snapshot (benchmarks). */

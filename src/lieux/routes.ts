@@ -11,7 +11,7 @@ import { commune as communeByInsee, normaliseName, searchCommunes, type Commune 
 import { findStructureBySiret, getStructure } from '../structures/structures.js';
 import { usersWithRoleInStructures } from '../comptes/users.js';
 import { createLieu, doublonsPossibles, getLieu, lieuResource, listLieuxGestion, permanencesOf, toV1, updateLieu, type LieuRow, type Permanence } from './lieux.js';
-import { MoteurLieux, type Filtres, type Resultat } from './recherche.js';
+import { COMPTE_MAX, filtresActifs, MoteurLieux, sansFiltre, SEUIL_PROCHE_KM, type Filtres, type Resultat } from './recherche.js';
 import { GeocodageIndisponible, GeocodeurBan, SANS_GEOCODAGE, type Geocodeur } from './geocodage.js';
 import { grilleVersOsm, osmVersGrille, OSM_DAYS } from './horaires.js';
 import { normaliseRecord } from './legacy.js';
@@ -21,6 +21,7 @@ import { LieuPage, TrouverPage, type Issue, type RechercheForm } from './views/p
 import { ImportPage, LieuFormPage, LieuxGestionPage, type ConseillerChoix, type FormState } from './views/gestion.js';
 import { CRENEAUX_CODES } from './views/creneaux.js';
 import { registerLieuxOpenApi } from './openapi.js';
+import { registerDoublonsRoutes } from './routes-doublons.js';
 
 const LEAFLET_DIR = fileURLToPath(new URL('../../node_modules/leaflet/dist/', import.meta.url));
 const PAGE_SIZE = 20;
@@ -163,7 +164,13 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     const o = await resoudre(f);
     let issue: Issue;
     if (o.kind === 'point') {
-      const found = await moteur.nearest(o.lat, o.lng, filtresOf(f), page * PAGE_SIZE + 1, undefined, now);
+      const filtres = filtresOf(f);
+      const found = await moteur.nearest(o.lat, o.lng, filtres, page * PAGE_SIZE + 1, undefined, now);
+      const proches = await moteur.compter(o.lat, o.lng, filtres, SEUIL_PROCHE_KM, COMPTE_MAX, now);
+      // Nothing near with filters: say which filter emptied the list (one link each) and, for « open now », the next opening.
+      const actifs = proches ? [] : filtresActifs(filtres);
+      const pistes = [];
+      for (const cle of actifs) pistes.push({ cle, compte: await moteur.compter(o.lat, o.lng, sansFiltre(filtres, cle), SEUIL_PROCHE_KM, COMPTE_MAX, now) });
       issue = {
         kind: 'resultats',
         origine: o.label,
@@ -172,6 +179,9 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
         page,
         hasNext: found.length > page * PAGE_SIZE && page < MAX_PAGES,
         choix: o.choix,
+        proches,
+        pistes,
+        prochaine: !proches && f.ouvert ? await moteur.prochaineOuverture(o.lat, o.lng, filtres, now) : null,
       };
     } else issue = o;
     const carte = config.mapTilesUrl ? { tiles: config.mapTilesUrl, attribution: config.mapAttribution } : null;
@@ -559,6 +569,9 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
       }
     });
   });
+
+  // The review list of likely duplicates held at import (routes-doublons.ts).
+  registerDoublonsRoutes(app, deps);
 
   app.decorate('moteurLieux', moteur);
 }

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { structures } from '../structures/schema.js';
 import { users } from '../comptes/schema.js';
 
@@ -52,6 +52,18 @@ export const lieux = pgTable(
     origineId: text('origine_id').notNull(),
     /** sha256 of the normalised standard record: a re-import with the same content changes nothing. */
     empreinte: text('empreinte').notNull(),
+    /**
+     * Values of the source kept out of the published fields because the national tools refuse them
+     * (a SIREN as pivot, a phone number with a wrong number of digits), by field: the record keeps them.
+     */
+    valeursOrigine: jsonb('valeurs_origine').$type<Record<string, string>>(),
+    /**
+     * A likely duplicate found at import (same address, similar name): held out of the finder and
+     * the exports (`a_verifier`) until an administrator publishes both (`distinct`) or keeps the other
+     * one (`ecarte`, not public). `doublon_de` is the place it looks like.
+     */
+    doublonStatut: text('doublon_statut').$type<'a_verifier' | 'distinct' | 'ecarte'>(),
+    doublonDe: uuid('doublon_de').references((): AnyPgColumn => lieux.id, { onDelete: 'set null' }),
     demo: boolean('demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -62,6 +74,9 @@ export const lieux = pgTable(
     index('lieux_updated_at_idx').on(t.updatedAt),
     index('lieux_pivot_idx').on(t.pivot),
     index('lieux_code_insee_idx').on(t.codeInsee),
+    index('lieux_code_postal_idx').on(t.codePostal),
+    index('lieux_latitude_idx').on(t.latitude),
+    index('lieux_doublon_statut_idx').on(t.doublonStatut),
   ],
 );
 

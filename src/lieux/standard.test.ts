@@ -75,6 +75,17 @@ describe('validateLieuV1', () => {
     expect(by.latitude).toContain('[-90, 90]');
   });
 
+  it('refuses what the national tools refuse although the schema’s patterns accept it: a SIREN, a phone with 8 digits after +33', () => {
+    const v = validateLieuV1({ ...base, pivot: '216600775', telephone: '+3358770648' });
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.problems).toEqual([
+      { field: 'pivot', reason: "« 216600775 » est un SIREN (9 chiffres), pas le SIRET de l'établissement (14 chiffres) : indiquez le SIRET ou le numéro RNA, ou laissez vide" },
+      { field: 'telephone', reason: '« +3358770648 » : 8 chiffres après +33, il en faut 9 (un numéro français a 10 chiffres : 03 87 00 00 00)' },
+    ]);
+    expect(validateLieuV1({ ...base, pivot: 'W572001234', telephone: '+33387000000' }).ok).toBe(true);
+  });
+
   it('types multi-values as arrays', () => {
     const v = validateLieuV1({ ...base, services: 'Loisirs et créations numériques|Compréhension du monde numérique', itinerance: 'Fixe|Itinérant' });
     expect(v.ok && v.value.services).toEqual(['Loisirs et créations numériques', 'Compréhension du monde numérique']);

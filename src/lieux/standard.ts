@@ -8,6 +8,7 @@
  */
 import { isCalendarDate } from '../platform/http.js';
 import { horairesProblem } from './horaires.js';
+import { pivotProbleme, telephoneProbleme } from './normalisation.js';
 
 export const STANDARD_VERSION = '1.0.2';
 
@@ -355,6 +356,10 @@ export function validateLieuV1(raw: RawRecord): { ok: true; value: LieuV1 } | { 
     }
     if (f in COMPILED && !COMPILED[f as keyof typeof PATTERNS].test(v)) {
       problems.push({ field: f, reason: `valeur « ${v} » non conforme au format attendu (${PATTERN_HINTS[f as keyof typeof PATTERNS]})` });
+    } else if (f === 'pivot' || f === 'telephone') {
+      // Stricter than the schema's patterns: what the national tools (the ANCT's library of the standard) accept.
+      const national = f === 'pivot' ? pivotProbleme(v) : telephoneProbleme(v);
+      if (national) problems.push({ field: f, reason: f === 'pivot' ? `${national} : indiquez le SIRET ou le numéro RNA, ou laissez vide` : national });
     }
     if (NUMBER_FIELDS.includes(f)) {
       const n = Number(v);
@@ -400,7 +405,7 @@ export function validateLieuV1(raw: RawRecord): { ok: true; value: LieuV1 } | { 
 }
 
 const PATTERN_HINTS: Record<keyof typeof PATTERNS, string> = {
-  pivot: 'SIRET à 14 chiffres, RNA ou RIDET : 9 à 14 lettres ou chiffres',
+  pivot: 'SIRET à 14 chiffres ou numéro RNA : W suivi de 9 caractères',
   code_postal: '5 chiffres',
   code_insee: 'code officiel géographique à 5 caractères',
   telephone: 'format international sans espace, par exemple +33387000000',

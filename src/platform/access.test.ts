@@ -111,6 +111,8 @@ const ROUTES: Record<string, Allowed> = {
   'POST /lieux/:id/modifier': ['admin', 'structure', 'conseiller'],
   'GET /admin/lieux/import': ['admin'],
   'POST /admin/lieux/import': ['admin'],
+  'GET /admin/lieux/doublons': ['admin'],
+  'POST /admin/lieux/doublons/:id': ['admin'],
   'GET /candidature/structure': 'public',
   'POST /candidature/structure': 'public',
   'GET /candidature/structure/envoyee': 'public',

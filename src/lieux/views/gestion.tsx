@@ -69,7 +69,7 @@ export function LieuxGestionPage(p: { ctx: PageContext; rows: LieuRow[]; total: 
                   <td>
                     {l.codePostal} {l.commune}
                   </td>
-                  <td>{l.public ? 'oui' : 'non'}</td>
+                  <td>{l.doublonStatut === 'a_verifier' ? 'non (doublon possible à vérifier)' : l.doublonStatut === 'ecarte' ? 'non (doublon écarté)' : l.public ? 'oui' : 'non'}</td>
                   <td>{formatDateTime(l.updatedAt)}</td>
                   <td>
                     <a href={`/lieux/${l.id}/modifier`}>
@@ -226,7 +226,7 @@ export function LieuFormPage(p: {
             </div>
           )
         ) : null}
-        <Input name="pivot" label="SIRET, RNA ou RIDET du lieu" hint="Laissez vide s'il n'en a pas : 00000000000000 sera indiqué, comme le font les outils nationaux" values={values} errors={errors} maxLength={20} />
+        <Input name="pivot" label="SIRET ou RNA du lieu" hint="SIRET de l'établissement (14 chiffres, pas le SIREN à 9 chiffres) ou numéro RNA (W suivi de 9 caractères). Laissez vide s'il n'en a pas : 00000000000000 sera indiqué, comme le font les outils nationaux" values={values} errors={errors} maxLength={20} />
         <div class="fr-checkbox-group fr-mb-3w">
           <input type="checkbox" id="champ-public" name="public" value="1" checked={values.public === '1'} />
           <label class="fr-label" for="champ-public">
@@ -351,7 +351,8 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
       <p>
         Fichiers acceptés : CSV du standard national v1 (valeurs multiples séparées par « | »), CSV ou JSON de l'ancien standard v0.1 (converti
         en v1), tableau JSON de l'un ou l'autre. Un lieu déjà importé de la même source (même identifiant) est mis à jour, ou laissé tel quel
-        s'il n'a pas changé.
+        s'il n'a pas changé. Un nouveau lieu qui ressemble à un lieu déjà connu (même adresse, nom proche) n'est pas publié : il attend votre
+        décision dans la liste des <a href="/admin/lieux/doublons">doublons possibles à vérifier</a>.
       </p>
       {p.erreur ? (
         <div class="fr-alert fr-alert--error fr-mb-4w" role="alert">
@@ -366,6 +367,17 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
             {r.format} · {r.total} lignes : <strong>{r.crees} créés</strong>, {r.misAJour} mis à jour, {r.inchanges} inchangés,{' '}
             <strong>{r.rejetes.length} rejetés</strong>.
           </p>
+          {r.doublons.length ? (
+            <div class="fr-alert fr-alert--warning fr-mb-3w">
+              <h3 class="fr-alert__title">
+                {r.doublons.length} doublon{r.doublons.length > 1 ? 's' : ''} possible{r.doublons.length > 1 ? 's' : ''} non publié{r.doublons.length > 1 ? 's' : ''}
+              </h3>
+              <p>
+                Ces nouveaux lieux ressemblent à un lieu déjà connu : ils n'apparaissent pas dans la recherche ni dans les exports tant que vous
+                n'avez pas décidé. <a href="/admin/lieux/doublons">Vérifier les doublons possibles</a>
+              </p>
+            </div>
+          ) : null}
           {r.encodage ? <p>{encodageTexte(r.encodage)}</p> : null}
           {Object.keys(r.corrections).length ? (
             <>
@@ -381,6 +393,15 @@ export function ImportPage(p: { ctx: PageContext; rapport?: RapportImport; erreu
           ) : null}
           {r.ecartes.length ? (
             <RowsTable caption="Lignes importées sans une valeur inutilisable" rows={r.ecartes.slice(0, 500).map((x) => ({ numero: x.numero, id: x.id, champ: x.champ, motif: x.motif }))} />
+          ) : null}
+          {r.alertes.length ? (
+            <RowsTable caption="Lignes importées à vérifier (nom en capitales, adresse web ou SIRET à la place du nom)" rows={r.alertes.slice(0, 500)} />
+          ) : null}
+          {r.doublons.length ? (
+            <RowsTable
+              caption="Doublons possibles, non publiés"
+              rows={r.doublons.slice(0, 500).map((x) => ({ numero: x.numero, id: x.id, champ: 'nom', motif: `« ${x.nom} » (${x.adresse}) ressemble à « ${x.doublonDe.nom} » (${x.doublonDe.adresse})` }))}
+            />
           ) : null}
           {r.rejetes.length ? (
             <RowsTable

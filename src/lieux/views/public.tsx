@@ -1,9 +1,11 @@
+import { formaterTelephone } from '../normalisation.js';
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import type { Commune } from '../../territoires/territoires.js';
-import { statutHoraires, semaineHoraires } from '../horaires.js';
+import type { ComponentChildren } from 'preact';
+import { dateFrancaise, statutHoraires, semaineHoraires } from '../horaires.js';
 import type { ConseillerPresent } from '../lieux.js';
-import type { Resultat } from '../recherche.js';
-import { FIELD_LABELS, PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, type LieuV1 } from '../standard.js';
+import { COMPTE_MAX, indexPlusLoin, SEUIL_PROCHE_KM, type CleFiltre, type ProchaineOuverture, type Resultat } from '../recherche.js';
+import { PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, type LieuV1 } from '../standard.js';
 import { CRENEAUX } from './creneaux.js';
 
 /** The finder's style sheet, and its small script (an enhancement: « Autour de moi », the map on demand). */
@@ -31,12 +33,27 @@ export interface RechercheForm {
 
 export type Issue =
   | { kind: 'vide' }
-  | { kind: 'resultats'; origine: string; approx: boolean; resultats: Resultat[]; page: number; hasNext: boolean; choix: Commune[] }
+  | {
+      kind: 'resultats';
+      origine: string;
+      approx: boolean;
+      resultats: Resultat[];
+      page: number;
+      hasNext: boolean;
+      choix: Commune[];
+      /** Places that pass the filters within SEUIL_PROCHE_KM (up to COMPTE_MAX + 1). */
+      proches: number;
+      /** When none is near with filters: how many would be near without each filter group. */
+      pistes: { cle: CleFiltre; compte: number }[];
+      /** When « open now » left nothing near: the next opening around. */
+      prochaine: ProchaineOuverture | null;
+    }
   | { kind: 'choix'; communes: Commune[] }
   | { kind: 'inconnu'; suggestions: Commune[]; motif?: string };
 
 function km(d: number | null): string {
   if (d === null) return '';
+  if (d < 0.1) return 'moins de 100 m';
   return d < 1 ? `${Math.round(d * 1000 / 10) * 10} m` : `${d < 10 ? d.toFixed(1).replace('.', ',') : Math.round(d)} km`;
 }
 
@@ -44,11 +61,8 @@ export function telHref(t: string): string {
   return `tel:${t}`;
 }
 
-/** +33387000000 → 03 87 00 00 00 (French numbers), others as they are. */
-export function telLisible(t: string): string {
-  const m = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(t);
-  return m ? `0${m[1]} ${m[2]} ${m[3]} ${m[4]} ${m[5]}` : t;
-}
+/** +33387000000 → 03 87 00 00 00 (French numbers, overseas too), others as they are: the import's one formatter. */
+export const telLisible = formaterTelephone;
 
 function queryString(f: RechercheForm, extra: Record<string, string> = {}): string {
   const p = new URLSearchParams();
@@ -68,11 +82,12 @@ function queryString(f: RechercheForm, extra: Record<string, string> = {}): stri
   return p.toString();
 }
 
-function Cases(p: { name: string; legend: string; values: readonly string[]; checked: string[] }) {
+function Cases(p: { name: string; legend: string; hint?: string; values: readonly string[]; checked: string[] }) {
   return (
     <fieldset class="fr-fieldset" id={`filtre-${p.name}`} aria-labelledby={`filtre-${p.name}-legende`}>
       <legend class="fr-fieldset__legend fr-text--regular" id={`filtre-${p.name}-legende`}>
         {p.legend}
+        {p.hint ? <span class="fr-hint-text">{p.hint}</span> : null}
       </legend>
       {p.values.map((v, i) => (
         <div class="fr-fieldset__element">
@@ -88,13 +103,80 @@ function Cases(p: { name: string; legend: string; values: readonly string[]; che
   );
 }
 
+/** The filters in plain words: the legend of each group, and the words of each value on its chip. */
+const LEGENDES = {
+  services: "Pour quoi avez-vous besoin d'aide ?",
+  publics: 'Un accueil pensé pour',
+  pec: 'Un accompagnement adapté en cas de',
+} as const;
+
+export interface Puce {
+  /** What the chip says. */
+  label: string;
+  /** The same search without this one filter. */
+  href: string;
+}
+
+/** One removable chip per active filter value: a plain link to the same search without it. */
+export function pucesFiltres(f: RechercheForm): Puce[] {
+  const sans = (g: Partial<RechercheForm>) => `/trouver?${queryString({ ...f, ...g })}`;
+  return [
+    ...f.services.map((v) => ({ label: v, href: sans({ services: f.services.filter((x) => x !== v) }) })),
+    ...f.publics.map((v) => ({ label: `Accueil : ${v}`, href: sans({ publics: f.publics.filter((x) => x !== v) }) })),
+    ...f.pec.map((v) => ({ label: `Adapté : ${v}`, href: sans({ pec: f.pec.filter((x) => x !== v) }) })),
+    ...(f.gratuit ? [{ label: 'Gratuit', href: sans({ gratuit: false }) }] : []),
+    ...(f.ouvert ? [{ label: 'Ouvert maintenant', href: sans({ ouvert: false }) }] : []),
+    ...(f.itinerance ? [{ label: f.itinerance === 'Fixe' ? 'Lieu fixe' : 'Itinérant', href: sans({ itinerance: '' }) }] : []),
+  ];
+}
+
+const SANS_FILTRES: Partial<RechercheForm> = { services: [], publics: [], pec: [], gratuit: false, ouvert: false, itinerance: '' };
+
+/** The form fields of one filter group of the engine. */
+function sansGroupe(f: RechercheForm, cle: CleFiltre): RechercheForm {
+  switch (cle) {
+    case 'services':
+      return { ...f, services: [] };
+    case 'publics':
+      return { ...f, publics: [] };
+    case 'priseEnCharge':
+      return { ...f, pec: [] };
+    case 'gratuit':
+      return { ...f, gratuit: false };
+    case 'ouvert':
+      return { ...f, ouvert: false };
+    case 'itinerance':
+      return { ...f, itinerance: '' };
+  }
+}
+
+/** « le filtre « Gratuit » », « les filtres « Jeunes », « Seniors » » */
+function nomGroupe(f: RechercheForm, cle: CleFiltre): string {
+  const values =
+    cle === 'services' ? f.services : cle === 'publics' ? f.publics : cle === 'priseEnCharge' ? f.pec : cle === 'gratuit' ? ['Gratuit'] : cle === 'ouvert' ? ['Ouvert maintenant'] : [f.itinerance === 'Fixe' ? 'Lieu fixe' : 'Itinérant'];
+  return `${values.length > 1 ? 'les filtres' : 'le filtre'} ${values.map((v) => `« ${v} »`).join(', ')}`;
+}
+
+function nombreLieux(n: number): string {
+  return n > COMPTE_MAX ? `Plus de ${COMPTE_MAX} lieux` : `${n} lieu${n > 1 ? 'x' : ''}`;
+}
+
+/** Why nothing is near: « Aucun lieu ouvert maintenant à moins de 20 km de Forbach ». */
+export function pourquoiVide(f: RechercheForm, origine: string): string {
+  const adjectifs = [f.gratuit ? 'gratuit' : '', f.itinerance === 'Fixe' ? 'fixe' : f.itinerance ? 'itinérant' : '', f.ouvert ? 'ouvert maintenant' : ''].filter(Boolean);
+  const autres = f.services.length + f.publics.length + f.pec.length > 0;
+  const qualifie = adjectifs.length ? ` ${adjectifs.join(' et ')}` : '';
+  if (autres) return `Aucun lieu${qualifie} à moins de ${SEUIL_PROCHE_KM} km de ${origine} ne correspond à tous vos filtres`;
+  return `Aucun lieu${qualifie} à moins de ${SEUIL_PROCHE_KM} km de ${origine}`;
+}
+
 export function TrouverPage(p: { ctx: PageContext; f: RechercheForm; issue: Issue; carte: { tiles: string; attribution: string } | null; now: Date }) {
   const { f, issue } = p;
-  const filtresActifs = f.services.length + f.publics.length + f.pec.length + (f.gratuit ? 1 : 0) + (f.ouvert ? 1 : 0) + (f.itinerance ? 1 : 0);
+  const filtresActifs = pucesFiltres(f).length;
   const title = issue.kind === 'resultats' ? `Lieux près de ${issue.origine}` : 'Trouver un lieu';
   return (
     <Layout ctx={p.ctx} title={title} wide head={<LieuxHead script />}>
-      <h1>Trouver un lieu pour être accompagné au numérique</h1>
+      <h1 class="cn-trouver-titre">Trouver un lieu pour être accompagné au numérique</h1>
       {issue.kind === 'resultats' ? (
         <p class="fr-mb-2w">
           <a class="fr-link" href="#resultats-titre">
@@ -102,35 +184,36 @@ export function TrouverPage(p: { ctx: PageContext; f: RechercheForm; issue: Issu
           </a>
         </p>
       ) : null}
-      <form method="get" action="/trouver" role="search" id="recherche" class="fr-mb-4w">
+      <form method="get" action="/trouver" role="search" id="recherche" class="fr-mb-3w">
         <div class="fr-input-group">
           <label class="fr-label" for="q">
             Commune, code postal ou adresse
             <span class="fr-hint-text">Par exemple : Forbach, 57460 ou 1 place d'Armes Metz</span>
           </label>
-          <input class="fr-input" type="search" id="q" name="q" value={f.q} autocomplete="address-level2" maxLength={200} />
-        </div>
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          <li>
+          {/* The field and its button on one line, on a phone too: the results start sooner. */}
+          <div class="cn-recherche-ligne">
+            <input class="fr-input" type="search" id="q" name="q" value={f.q} autocomplete="address-level2" maxLength={200} />
             <button class="fr-btn" type="submit">
               Rechercher
             </button>
-          </li>
-          <li>
-            <button class="fr-btn fr-btn--secondary fr-icon-map-pin-2-line fr-btn--icon-left cn-js-only" type="button" id="autour-de-moi" hidden>
-              Autour de moi
-            </button>
-          </li>
-        </ul>
-        <p id="autour-de-moi-etat" class="fr-hint-text" role="status"></p>
-        <details class="fr-mb-2w" open={filtresActifs > 0}>
-          <summary>Filtrer{filtresActifs ? ` (${filtresActifs} filtre${filtresActifs > 1 ? 's' : ''})` : ''}</summary>
-          <Cases name="services" legend="Besoin (au moins un)" values={SERVICES} checked={f.services} />
-          <Cases name="publics" legend="Publics spécifiquement accueillis" values={PUBLICS_SPECIFIQUEMENT_ADRESSES} checked={f.publics} />
-          <Cases name="pec" legend="Accompagnement adapté" values={PRISE_EN_CHARGE_SPECIFIQUE} checked={f.pec} />
+          </div>
+        </div>
+        {/* Not in a button group: DSFR groups clip an icon button to its icon; this one shows its words. */}
+        <div class="cn-autour">
+          <button class="fr-btn fr-btn--secondary fr-icon-map-pin-2-line fr-btn--icon-left cn-js-only" type="button" id="autour-de-moi" hidden>
+            Autour de moi
+          </button>
+        </div>
+        <p id="autour-de-moi-etat" class="fr-hint-text cn-etat" role="status"></p>
+        {/* Closed once filters are applied (no script): the results come next, the active filters are the chips above them. */}
+        <details class="fr-mb-2w cn-filtres" id="filtres">
+          <summary>{filtresActifs ? `Modifier les filtres (${filtresActifs} actif${filtresActifs > 1 ? 's' : ''})` : 'Filtrer les lieux'}</summary>
+          <Cases name="services" legend={LEGENDES.services} hint="Cochez un ou plusieurs besoins : les lieux qui en proposent au moins un sont affichés." values={SERVICES} checked={f.services} />
+          <Cases name="publics" legend={LEGENDES.publics} values={PUBLICS_SPECIFIQUEMENT_ADRESSES} checked={f.publics} />
+          <Cases name="pec" legend={LEGENDES.pec} values={PRISE_EN_CHARGE_SPECIFIQUE} checked={f.pec} />
           <fieldset class="fr-fieldset" aria-labelledby="filtre-autres-legende">
             <legend class="fr-fieldset__legend fr-text--regular" id="filtre-autres-legende">
-              Autres critères
+              Prix et horaires
             </legend>
             <div class="fr-fieldset__element">
               <div class="fr-checkbox-group fr-checkbox-group--sm">
@@ -151,7 +234,7 @@ export function TrouverPage(p: { ctx: PageContext; f: RechercheForm; issue: Issu
           </fieldset>
           <fieldset class="fr-fieldset" aria-labelledby="filtre-itinerance-legende">
             <legend class="fr-fieldset__legend fr-text--regular" id="filtre-itinerance-legende">
-              Lieu fixe ou itinérant
+              Un lieu fixe, ou qui se déplace ?
             </legend>
             {[
               ['', 'Tous'],
@@ -227,17 +310,76 @@ function Issue(p: { f: RechercheForm; issue: Issue; carte: { tiles: string; attr
     );
   }
   const base = `/trouver?${queryString(f)}`;
+  const puces = pucesFiltres(f);
+  const coupure = indexPlusLoin(issue.resultats);
+  const proches = issue.resultats.slice(0, coupure);
+  const loin = issue.resultats.slice(coupure);
+  const vide = issue.resultats.length === 0;
+  const pourquoi = issue.proches === 0 ? pourquoiVide(f, issue.origine) : null;
+  const pistes = issue.pistes.filter((x) => x.compte > 0);
   return (
     <>
       {issue.choix.length > 1 ? <ChoixCommunes communes={issue.choix} f={f} titre="Préciser la commune" /> : null}
       {/* The focus lands here after a search (no script needed): the results, not the top of the page. */}
-      <h2 class="fr-h4" id="resultats-titre" tabindex={-1} autofocus>
-        {issue.resultats.length === 0
-          ? `Aucun lieu trouvé près de ${issue.origine}`
-          : `Lieux les plus proches de ${issue.origine}${issue.page > 1 ? ` · page ${issue.page}` : ''}`}
+      <h2 class="fr-h4 fr-mb-1w" id="resultats-titre" tabindex={-1} autofocus>
+        {vide ? pourquoi ?? `Aucun lieu trouvé près de ${issue.origine}` : `Lieux les plus proches de ${issue.origine}${issue.page > 1 ? ` · page ${issue.page}` : ''}`}
       </h2>
+      {issue.proches > 0 ? (
+        <p class="fr-mb-1w cn-compte" id="resultats-compte">
+          <strong>{nombreLieux(issue.proches)}</strong> à moins de {SEUIL_PROCHE_KM} km
+        </p>
+      ) : null}
+      {puces.length ? (
+        <div class="cn-puces fr-mb-2w">
+          <p class="fr-text--sm fr-mb-1v" id="puces-titre">
+            Filtres actifs (cliquez pour en retirer un) :
+          </p>
+          <ul class="fr-tags-group" aria-labelledby="puces-titre">
+            {puces.map((x) => (
+              <li>
+                <a class="fr-tag fr-tag--sm fr-icon-close-line fr-tag--icon-left" href={x.href}>
+                  <span class="fr-sr-only">Retirer le filtre </span>
+                  {x.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          {puces.length > 1 ? (
+            <p class="fr-text--sm fr-mb-0">
+              <a class="fr-link fr-link--sm" href={`/trouver?${queryString({ ...f, ...SANS_FILTRES })}`}>
+                Retirer tous les filtres
+              </a>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {issue.approx ? <p class="fr-hint-text">Distances approchées : le centre exact de cette commune n'est pas connu.</p> : null}
-      {issue.resultats.length === 0 ? <p>Essayez avec moins de filtres.</p> : null}
+      {pourquoi ? (
+        <div class="fr-callout fr-mb-3w cn-vide">
+          {!vide ? <p class="fr-callout__text fr-text--md fr-mb-1w">{pourquoi}.</p> : null}
+          {issue.prochaine ? (
+            <p class="fr-callout__text fr-text--md fr-mb-1w" id="prochaine-ouverture">
+              Prochaine ouverture : {issue.prochaine.texte}, <a href={`/lieux/${issue.prochaine.lieu.id}`}>{issue.prochaine.lieu.nom}</a> à {issue.prochaine.lieu.commune}
+              {issue.prochaine.distanceKm !== null ? ` (à ${km(issue.prochaine.distanceKm)})` : ''}.
+            </p>
+          ) : null}
+          {pistes.length ? (
+            <ul class="fr-mb-0">
+              {pistes.map((x) => (
+                <li>
+                  <a href={`/trouver?${queryString(sansGroupe(f, x.cle))}`}>
+                    Voir {x.compte > COMPTE_MAX ? `plus de ${COMPTE_MAX} lieux` : x.compte > 1 ? `les ${x.compte} lieux` : 'le lieu'} à moins de {SEUIL_PROCHE_KM} km sans {nomGroupe(f, x.cle)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : puces.length ? (
+            <p class="fr-callout__text fr-text--md fr-mb-0">
+              <a href={`/trouver?${queryString({ ...f, ...SANS_FILTRES })}`}>Voir les lieux sans aucun filtre</a>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {p.carte && issue.resultats.length ? (
         <div class="fr-mb-2w">
           <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm cn-js-only" id="afficher-carte" hidden data-tiles={p.carte.tiles} data-attribution={p.carte.attribution}>
@@ -246,29 +388,48 @@ function Issue(p: { f: RechercheForm; issue: Issue; carte: { tiles: string; attr
           <div id="carte" class="cn-carte" hidden></div>
         </div>
       ) : null}
-      <ol class="cn-resultats" aria-labelledby="resultats-titre">
-        {issue.resultats.map((r) => (
-          <CarteLieu r={r} now={p.now} />
-        ))}
-      </ol>
-      <nav role="navigation" class="fr-pagination" aria-label="Pagination des résultats">
-        <ul class="fr-pagination__list">
-          {issue.page > 1 ? (
-            <li>
-              <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" href={`${base}&page=${issue.page - 1}`}>
-                Lieux précédents
-              </a>
-            </li>
-          ) : null}
-          {issue.hasNext ? (
-            <li>
-              <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" href={`${base}&page=${issue.page + 1}`}>
-                Lieux suivants
-              </a>
-            </li>
-          ) : null}
-        </ul>
-      </nav>
+      {proches.length ? (
+        <ol class="cn-resultats" aria-labelledby="resultats-titre">
+          {proches.map((r) => (
+            <CarteLieu r={r} now={p.now} />
+          ))}
+        </ol>
+      ) : null}
+      {loin.length ? (
+        <>
+          <h2 class="fr-h5 fr-mt-4w fr-mb-1v" id="plus-loin-titre">
+            Plus loin
+          </h2>
+          <p class="fr-hint-text">
+            À {loin[0]!.distanceKm !== null ? `${km(loin[0]!.distanceKm)} et plus` : 'plus grande distance'} de {issue.origine}
+          </p>
+          <ol class="cn-resultats cn-resultats--loin" aria-labelledby="plus-loin-titre">
+            {loin.map((r) => (
+              <CarteLieu r={r} now={p.now} />
+            ))}
+          </ol>
+        </>
+      ) : null}
+      {issue.page > 1 || issue.hasNext ? (
+        <nav role="navigation" class="fr-pagination" aria-label="Pagination des résultats">
+          <ul class="fr-pagination__list">
+            {issue.page > 1 ? (
+              <li>
+                <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" href={`${base}&page=${issue.page - 1}`}>
+                  Lieux précédents
+                </a>
+              </li>
+            ) : null}
+            {issue.hasNext ? (
+              <li>
+                <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" href={`${base}&page=${issue.page + 1}`}>
+                  Lieux suivants
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
     </>
   );
 }
@@ -332,7 +493,8 @@ export function jsonLd(l: LieuV1, url: string): string {
   return JSON.stringify(data).replace(/</g, '\\u003c');
 }
 
-function Dl({ items }: { items: [string, unknown][] }) {
+/** A list of terms and their descriptions; empty values are left out (a description may be links). */
+function Dl({ items }: { items: [string, ComponentChildren | string[] | null | undefined][] }) {
   const kept = items.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
   if (!kept.length) return null;
   return (
@@ -340,10 +502,35 @@ function Dl({ items }: { items: [string, unknown][] }) {
       {kept.map(([k, v]) => (
         <>
           <dt>{k}</dt>
-          <dd>{Array.isArray(v) ? v.join(' · ') : (v as string)}</dd>
+          <dd>{Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(' · ') : v}</dd>
         </>
       ))}
     </dl>
+  );
+}
+
+/** https://www.exemple.fr/page/ → www.exemple.fr/page (what a person reads, and types). */
+export function siteLisible(url: string): string {
+  return url.replace(/^https?:\/\//i, '').replace(/\/$/, '');
+}
+
+/** Directions to the place on OpenStreetMap (a plain external link: the start is asked there). */
+export function itineraireHref(lat: number, lon: number): string {
+  return `https://www.openstreetmap.org/directions?route=%3B${lat}%2C${lon}#map=16/${lat}/${lon}`;
+}
+
+function Liens(p: { items: { href: string; texte: string; sr?: string }[] }) {
+  return (
+    <ul class="cn-liens">
+      {p.items.map((x) => (
+        <li>
+          <a href={x.href} rel={x.href.startsWith('http') ? 'noopener' : undefined}>
+            {x.texte}
+            {x.sr ? <span class="fr-sr-only">{x.sr}</span> : null}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -351,7 +538,9 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
   const { l } = p;
   const statut = statutHoraires(l.horaires, p.now);
   const semaine = semaineHoraires(l.horaires, p.now);
-  const osm = l.latitude !== null ? `https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=18/${l.latitude}/${l.longitude}` : null;
+  const situe = l.latitude !== null && l.longitude !== null;
+  const osm = situe ? `https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=18/${l.latitude}/${l.longitude}` : null;
+  const miseAJour = dateFrancaise(l.date_maj);
   return (
     <Layout ctx={p.ctx} title={l.nom} head={<LieuxHead />}>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(l, `${p.publicUrl}/lieux/${l.id}`) }} />
@@ -363,7 +552,7 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
             </a>
           </li>
           <li>
-            <a class="fr-breadcrumb__link" aria-current="page">
+            <a class="fr-breadcrumb__link" href={`/lieux/${l.id}`} aria-current="page">
               {l.nom}
             </a>
           </li>
@@ -381,8 +570,15 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
       <p class={`fr-text--lg cn-statut cn-statut--${statut.etat}`}>{statut.texte}</p>
       {l.presentation_resume ? <p class="fr-text--lead">{l.presentation_resume}</p> : null}
       {l.presentation_detail ? <p>{l.presentation_detail}</p> : null}
+      {l.prise_rdv ? (
+        <p>
+          <a class="fr-btn" href={l.prise_rdv} rel="noopener">
+            Prendre rendez-vous<span class="fr-sr-only"> (site externe)</span>
+          </a>
+        </p>
+      ) : null}
       <h2 class="fr-h4">Adresse et contact</h2>
-      <address class="fr-mb-2w">
+      <address class="fr-mb-2w cn-adresse">
         {l.adresse}
         {l.complement_adresse ? (
           <>
@@ -393,24 +589,66 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
         <br />
         {l.code_postal} {l.commune}
       </address>
-      {osm ? (
-        <p>
-          <a href={osm} rel="noopener">
-            Voir sur la carte OpenStreetMap<span class="fr-sr-only"> (site externe)</span>
-          </a>
-        </p>
+      {situe ? (
+        <Liens
+          items={[
+            { href: itineraireHref(l.latitude!, l.longitude!), texte: "Calculer l'itinéraire", sr: ' vers ce lieu (OpenStreetMap, site externe)' },
+            { href: osm!, texte: 'Voir sur la carte', sr: ' OpenStreetMap (site externe)' },
+          ]}
+        />
       ) : null}
       <Dl
         items={[
-          [FIELD_LABELS.telephone, l.telephone ? telLisible(l.telephone) : null],
-          [FIELD_LABELS.courriels, l.courriels],
-          [FIELD_LABELS.site_web, l.site_web],
-          [FIELD_LABELS.modalites_acces, l.modalites_acces],
-          [FIELD_LABELS.prise_rdv, l.prise_rdv],
-          [FIELD_LABELS.fiche_acces_libre, l.fiche_acces_libre],
+          [
+            'Téléphone',
+            l.telephone ? (
+              <a href={telHref(l.telephone)}>
+                <span class="fr-sr-only">Appeler le </span>
+                {telLisible(l.telephone)}
+              </a>
+            ) : null,
+          ],
+          [
+            l.courriels.length > 1 ? 'Adresses électroniques' : 'Adresse électronique',
+            l.courriels.length ? (
+              <>
+                {l.courriels.map((c, i) => (
+                  <>
+                    {i ? ' · ' : null}
+                    <a href={`mailto:${c}`}>{c}</a>
+                  </>
+                ))}
+              </>
+            ) : null,
+          ],
+          [
+            l.site_web.length > 1 ? 'Sites internet' : 'Site internet',
+            l.site_web.length ? (
+              <>
+                {l.site_web.map((u, i) => (
+                  <>
+                    {i ? ' · ' : null}
+                    <a href={u} rel="noopener">
+                      {siteLisible(u)}
+                      <span class="fr-sr-only"> (site externe)</span>
+                    </a>
+                  </>
+                ))}
+              </>
+            ) : null,
+          ],
+          ['Accès', l.modalites_acces.length ? l.modalites_acces.join(', ') : null],
+          [
+            'Accessibilité',
+            l.fiche_acces_libre ? (
+              <a href={l.fiche_acces_libre} rel="noopener">
+                Fiche Accès libre<span class="fr-sr-only"> de ce lieu (site externe)</span>
+              </a>
+            ) : null,
+          ],
         ]}
       />
-      <h2 class="fr-h4">Horaires</h2>
+      <h2 class="fr-h4">Quand venir</h2>
       {semaine ? (
         <div class="fr-table">
           <table>
@@ -437,11 +675,6 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
       ) : (
         <p>Horaires non communiqués : appelez avant de vous déplacer.</p>
       )}
-      {l.horaires ? (
-        <p class="fr-hint-text">
-          Au format OpenStreetMap : <code>{l.horaires}</code>
-        </p>
-      ) : null}
       {p.conseillers.length ? (
         <>
           <h2 class="fr-h4">Conseillers numériques présents</h2>
@@ -458,22 +691,17 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
       <h2 class="fr-h4">Services et accompagnement</h2>
       <Dl
         items={[
-          [FIELD_LABELS.services, l.services],
-          [FIELD_LABELS.modalites_accompagnement, l.modalites_accompagnement],
-          [FIELD_LABELS.publics_specifiquement_adresses, l.publics_specifiquement_adresses],
-          [FIELD_LABELS.prise_en_charge_specifique, l.prise_en_charge_specifique],
-          [FIELD_LABELS.frais_a_charge, l.frais_a_charge],
-          [FIELD_LABELS.itinerance, l.itinerance],
-          [FIELD_LABELS.dispositif_programmes_nationaux, l.dispositif_programmes_nationaux],
-          [FIELD_LABELS.formations_labels, l.formations_labels],
-          [FIELD_LABELS.autres_formations_labels, l.autres_formations_labels],
-          [FIELD_LABELS.typologie, l.typologie],
-          [FIELD_LABELS.structure_parente, l.structure_parente],
-          [FIELD_LABELS.pivot, /^0+$/.test(l.pivot) ? null : l.pivot],
-          [FIELD_LABELS.source, l.source],
-          [FIELD_LABELS.date_maj, l.date_maj],
+          ['Services proposés', l.services],
+          ['Comment se passe l’accompagnement', l.modalites_accompagnement],
+          ['Un accueil pensé pour', l.publics_specifiquement_adresses],
+          ['Un accompagnement adapté en cas de', l.prise_en_charge_specifique],
+          ['Prix', l.frais_a_charge],
+          ['Lieu fixe ou itinérant', l.itinerance.map((v) => (v === 'Fixe' ? 'Lieu fixe' : v === 'Itinérant' ? 'Itinérant (bus, permanence mobile)' : v))],
+          ['Dispositifs nationaux', l.dispositif_programmes_nationaux],
+          ['Labels et formations', [...l.formations_labels, ...l.autres_formations_labels]],
         ]}
       />
+      {miseAJour ? <p class="fr-text--sm cn-maj">Informations mises à jour le {miseAJour}.</p> : null}
     </Layout>
   );
 }
