@@ -15,7 +15,7 @@ function setup(box) {
   list.id = `${input.id}-suggestions`;
   list.className = 'cn-commune__liste';
   list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Communes proposées');
+  list.setAttribute('aria-label', 'Suggestions de communes');
   list.hidden = true;
   const status = document.createElement('p');
   status.className = 'fr-sr-only';

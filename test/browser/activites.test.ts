@@ -58,7 +58,7 @@ describe.skipIf(chromiumMissing)('saisie des activités dans Chromium', () => {
     await box(page, 'Bureautique');
     await page.getByLabel("Titre de l'atelier").fill('Atelier hors ligne');
     await page.getByLabel('Participants', { exact: true }).fill('8');
-    await page.getByLabel('Féminin', { exact: true }).fill('5');
+    await page.getByRole('spinbutton', { name: 'Féminin', exact: true }).fill('5'); // the workshop's count, not the one person's radio
     await page.getByRole('button', { name: "Enregistrer l'activité" }).click();
     await expect.poll(() => panel(page).textContent()).toContain("2 activités en attente d'envoi");
 

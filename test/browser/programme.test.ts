@@ -61,7 +61,7 @@ describe.skipIf(chromiumMissing)('programme : de la candidature d’une structur
       await structure.getByLabel(/^Type de structure/).selectOption({ label: 'Association' });
       await structure.getByLabel(/^Raison sociale/).fill(NOM);
       await structure.getByLabel(/^Adresse \(numéro et voie\)/).fill('12 rue de la Paix');
-      await structure.getByLabel(/^Commune/).fill('Yutz');
+      await structure.getByRole('combobox', { name: /^Commune/ }).fill('Yutz');
       await structure.getByLabel(/^Code postal/).fill('57970');
       await structure.getByLabel(/^Prénom/).fill('Marie');
       await structure.getByLabel('Nom', { exact: true }).fill('Durand');
