@@ -210,68 +210,70 @@ export async function activites(opts: BenchOptions): Promise<BenchResult> {
       await bare.stop();
     }
 
-    // b) 100,000 activities of one conseiller, then the exports.
-    const owner = userIds[0]!;
-    process.stderr.write(`  insertion de ${EXPORT_ROWS} activités pour un conseiller… `);
-    await database.query(
-      `insert into activites (id, conseiller_id, structure_id, departement, type, date, duree_minutes, tranche_duree, lieu_type, commune_insee,
-         thematiques, thematiques_demarches, nom_demarche, materiel, autonomie, orientation, titre_atelier, niveau_atelier, accompagnements, participants, notes)
-       select gen_random_uuid(), $1, $2, '57', case when g % 3 = 0 then 'collectif' when g % 3 = 1 then 'individuel' else 'ponctuel' end,
-         current_date - (g % 1000), 15 + (g % 8) * 15, '30_60', 'domicile', '57463',
-         array['email', 'aide_aux_demarches_administratives'], array['logement'], 'Demande d''APL', array['ordinateur'], null, 'aide_sociale',
-         case when g % 3 = 0 then 'Atelier numéro ' || g end, null, case when g % 3 = 0 then 8 else 1 end,
-         '{"total": 8, "deja_accompagnes": 2, "genres": {"feminin": 5, "masculin": 3, "non_communique": 0}, "tranches_age": {"soixante_soixante_neuf": 6, "non_communique": 2}, "statuts": {"retraite": 6, "non_communique": 2}}'::jsonb,
-         'Notes de la séance ' || g
-       from generate_series(1, $3) g`,
-      [owner, s.id, EXPORT_ROWS],
-    );
-    await database.query('analyze activites');
-    process.stderr.write('faites\n');
-    const exportAgent = new http.Agent({ keepAlive: false });
-    // Warm-up: a small export of each format (lazy reference data, code paths), so that the RSS
-    // measured next is what 100,000 rows add, not what the first export of any size loads.
-    for (const format of ['csv', 'xlsx']) await request(exportAgent, port, 'GET', `/activites/export.${format}?du=${today}`, tokens[0]!);
-    // ≈ 20,000 rows (the last 200 days) then all 100,000: constant memory means the same peak for both.
-    const since = new Date(Date.now() - 199 * 86400_000).toISOString().slice(0, 10);
-    const runs = (['csv', 'xlsx'] as const).flatMap((format) => [
-      { format, q: `?du=${since}`, label: `${format.toUpperCase()} ≈ 20 000` },
-      { format, q: '', label: `${format.toUpperCase()} ${EXPORT_ROWS}` },
-    ]);
-    for (const { format, q, label } of runs) {
-      const rssBefore = rssKb(child.pid!, 'VmRSS');
-      let peak = rssBefore;
-      const sampler = setInterval(() => {
-        try {
-          peak = Math.max(peak, rssKb(child.pid!, 'VmRSS'));
-        } catch {
-          /* process gone */
-        }
-      }, 10);
-      process.stderr.write(`  export ${label} activités… `);
-      const t1 = performance.now();
-      const r = await request(exportAgent, port, 'GET', `/activites/export.${format}${q}`, tokens[0]!);
-      const ms = performance.now() - t1;
-      clearInterval(sampler);
-      peak = Math.max(peak, rssKb(child.pid!, 'VmRSS'));
-      const figures = { status: r.status, seconds: round(ms / 1000, 2), megabytes: round(r.bytes / 1024 / 1024, 1), rssBeforeMb: round(rssBefore / 1024), peakRssMb: round(peak / 1024), peakOverBeforeMb: round((peak - rssBefore) / 1024), hwmMb: round(rssKb(child.pid!, 'VmHWM') / 1024) };
-      process.stderr.write(`${figures.seconds} s, ${figures.megabytes} Mo, RSS max ${figures.peakRssMb} Mo (+${figures.peakOverBeforeMb})\n`);
-      data[`export ${label}`] = figures;
-      if (r.status !== 200) failures.push(`export ${format} → ${r.status}`);
-      rows.push([`export ${label} activités (${figures.megabytes} Mo)`, '—', '—', '—', round(ms), figures.peakRssMb, figures.peakOverBeforeMb]);
+    // b) 100,000 activities of one conseiller, then the exports (BENCH_ACTIVITES_EXPORTS=0 skips them, to profile the writes).
+    if (process.env.BENCH_ACTIVITES_EXPORTS !== '0') {
+      const owner = userIds[0]!;
+      process.stderr.write(`  insertion de ${EXPORT_ROWS} activités pour un conseiller… `);
+      await database.query(
+        `insert into activites (id, conseiller_id, structure_id, departement, type, date, duree_minutes, tranche_duree, lieu_type, commune_insee,
+           thematiques, thematiques_demarches, nom_demarche, materiel, autonomie, orientation, titre_atelier, niveau_atelier, accompagnements, participants, notes)
+         select gen_random_uuid(), $1, $2, '57', case when g % 3 = 0 then 'collectif' when g % 3 = 1 then 'individuel' else 'ponctuel' end,
+           current_date - (g % 1000), 15 + (g % 8) * 15, '30_60', 'domicile', '57463',
+           array['email', 'aide_aux_demarches_administratives'], array['logement'], 'Demande d''APL', array['ordinateur'], null, 'aide_sociale',
+           case when g % 3 = 0 then 'Atelier numéro ' || g end, null, case when g % 3 = 0 then 8 else 1 end,
+           '{"total": 8, "deja_accompagnes": 2, "genres": {"feminin": 5, "masculin": 3, "non_communique": 0}, "tranches_age": {"soixante_soixante_neuf": 6, "non_communique": 2}, "statuts": {"retraite": 6, "non_communique": 2}}'::jsonb,
+           'Notes de la séance ' || g
+         from generate_series(1, $3) g`,
+        [owner, s.id, EXPORT_ROWS],
+      );
+      await database.query('analyze activites');
+      process.stderr.write('faites\n');
+      const exportAgent = new http.Agent({ keepAlive: false });
+      // Warm-up: a small export of each format (lazy reference data, code paths), so that the RSS
+      // measured next is what 100,000 rows add, not what the first export of any size loads.
+      for (const format of ['csv', 'xlsx']) await request(exportAgent, port, 'GET', `/activites/export.${format}?du=${today}`, tokens[0]!);
+      // ≈ 20,000 rows (the last 200 days) then all 100,000: constant memory means the same peak for both.
+      const since = new Date(Date.now() - 199 * 86400_000).toISOString().slice(0, 10);
+      const runs = (['csv', 'xlsx'] as const).flatMap((format) => [
+        { format, q: `?du=${since}`, label: `${format.toUpperCase()} ≈ 20 000` },
+        { format, q: '', label: `${format.toUpperCase()} ${EXPORT_ROWS}` },
+      ]);
+      for (const { format, q, label } of runs) {
+        const rssBefore = rssKb(child.pid!, 'VmRSS');
+        let peak = rssBefore;
+        const sampler = setInterval(() => {
+          try {
+            peak = Math.max(peak, rssKb(child.pid!, 'VmRSS'));
+          } catch {
+            /* process gone */
+          }
+        }, 10);
+        process.stderr.write(`  export ${label} activités… `);
+        const t1 = performance.now();
+        const r = await request(exportAgent, port, 'GET', `/activites/export.${format}${q}`, tokens[0]!);
+        const ms = performance.now() - t1;
+        clearInterval(sampler);
+        peak = Math.max(peak, rssKb(child.pid!, 'VmRSS'));
+        const figures = { status: r.status, seconds: round(ms / 1000, 2), megabytes: round(r.bytes / 1024 / 1024, 1), rssBeforeMb: round(rssBefore / 1024), peakRssMb: round(peak / 1024), peakOverBeforeMb: round((peak - rssBefore) / 1024), hwmMb: round(rssKb(child.pid!, 'VmHWM') / 1024) };
+        process.stderr.write(`${figures.seconds} s, ${figures.megabytes} Mo, RSS max ${figures.peakRssMb} Mo (+${figures.peakOverBeforeMb})\n`);
+        data[`export ${label}`] = figures;
+        if (r.status !== 200) failures.push(`export ${format} → ${r.status}`);
+        rows.push([`export ${label} activités (${figures.megabytes} Mo)`, '—', '—', '—', round(ms), figures.peakRssMb, figures.peakOverBeforeMb]);
+      }
+      // CSV row count check (one line per activity + 5 header lines)
+      const check = await new Promise<number>((resolve, reject) => {
+        let lines = 0;
+        http.get({ host: '127.0.0.1', port, path: '/activites/export.csv', headers: { authorization: `Bearer ${tokens[0]}` } }, (res) => {
+          res.on('data', (c: Buffer) => {
+            for (let i = 0; i < c.length; i++) if (c[i] === 10) lines++;
+          });
+          res.on('end', () => resolve(lines));
+        }).on('error', reject);
+      });
+      const expectedLines = EXPORT_ROWS + 5 + (post.insertedRows > 0 ? (post.statuses['201'] ?? 0) / CONSEILLERS : 0);
+      data.csvLines = check;
+      if (Math.abs(check - expectedLines) > CONSEILLERS) failures.push(`CSV : ${check} lignes (≈ ${expectedLines} attendues)`);
     }
-    // CSV row count check (one line per activity + 5 header lines)
-    const check = await new Promise<number>((resolve, reject) => {
-      let lines = 0;
-      http.get({ host: '127.0.0.1', port, path: '/activites/export.csv', headers: { authorization: `Bearer ${tokens[0]}` } }, (res) => {
-        res.on('data', (c: Buffer) => {
-          for (let i = 0; i < c.length; i++) if (c[i] === 10) lines++;
-        });
-        res.on('end', () => resolve(lines));
-      }).on('error', reject);
-    });
-    const expectedLines = EXPORT_ROWS + 5 + (post.insertedRows > 0 ? (post.statuses['201'] ?? 0) / CONSEILLERS : 0);
-    data.csvLines = check;
-    if (Math.abs(check - expectedLines) > CONSEILLERS) failures.push(`CSV : ${check} lignes (≈ ${expectedLines} attendues)`);
   } finally {
     if (server) {
       server.child.kill('SIGTERM');

@@ -15,7 +15,7 @@ import { registerAccueilRoutes } from './accueil/routes.js';
 import { registerTerritoiresRoutes } from './territoires/routes.js';
 import { registerActivitesRoutes } from './activites/routes.js';
 import { registerLieuxRoutes, type LieuxOptions } from './lieux/routes.js';
-import { lieuxDuConseiller } from './lieux/lieux.js';
+import { lieuxDuConseiller, onLieuxChanged } from './lieux/lieux.js';
 import { setContratsPort, setEquipesPort, setLieuxPort } from './activites/ports.js';
 import { registerOpenApiRoutes } from './platform/openapi.js';
 import { JobRegistry } from './platform/jobs/jobs.js';
@@ -104,7 +104,7 @@ export async function buildApp(opts: BuildOptions) {
   registerAuditRoutes(app, deps);
   registerTerritoiresRoutes(app);
   // A conseiller's lieux d'activité (activities context) come from the places context.
-  setLieuxPort({ lieuxOfConseiller: lieuxDuConseiller });
+  setLieuxPort({ lieuxOfConseiller: lieuxDuConseiller, onChange: (listener) => onLieuxChanged(() => listener()) });
   // Their working periods come from recruitment's contracts, a coordinator's team from its memberships.
   setContratsPort({ periodesDeTravail });
   setEquipesPort({ membresPendant });

@@ -2,17 +2,17 @@
  * Use cases of activity reports: record (idempotent by the client's UUID), edit, delete, read,
  * list by keyset, iterate for exports, and counts computed from the records.
  */
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../platform/db.js';
+import { and, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
-import { recordAudit, type Actor } from '../audit/audit.js';
+import { auditInsertFrom, recordAudit, type Actor } from '../audit/audit.js';
 import { findUserById } from '../comptes/users.js';
 import { getStructure } from '../structures/structures.js';
 import { commune, resoudreCommune } from '../territoires/territoires.js';
 import { activites, beneficiaires } from './schema.js';
 import { TYPES, label, trancheAge, trancheDuree } from './codes.js';
 import { dateLongue, debutDeSemaine, isCalendarDate, parisDate, type Clock } from './dates.js';
-import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
+import { getContratsPort, getEquipesPort, getLieuxPort, onContratsPortChange, onLieuxPortChange, type LieuActivite, type PeriodeDeTravail, type PeriodeEquipe } from './ports.js';
 import { isUuid } from '../platform/ids.js';
 import { boundedCache } from '../platform/cache.js';
 import { accompagnementsOf, validateActivite, type ActivitePayload, type FieldErrors, type Participants, type Personne, type ValidationContext } from './validation.js';
@@ -56,7 +56,7 @@ export async function conseillerProfile(db: Db, user: Principal): Promise<Consei
       if (s) structureCache.set(structureId, { departement: s.departement, communeInsee: communeStructure });
     }
   }
-  const [dates, lieux] = await Promise.all([datesOf(db, user.id), getLieuxPort().lieuxOfConseiller(db, user.id)]);
+  const [dates, lieux] = await Promise.all([datesOf(db, user.id), lieuxOf(db, user.id)]);
   return { userId: user.id, structureId, departement, startDate: dates.startDate, endDate: dates.endDate, lieux, communeStructure };
 }
 
@@ -97,6 +97,22 @@ export function oublierProfil(userId?: string): void {
 }
 
 onContratsPortChange(() => datesCache.clear());
+
+/**
+ * Each user's places of activity, kept one minute: dropped at once after any change of places or
+ * permanences in this process (the places port reports them); another instance's within the minute.
+ */
+const lieuxCache = boundedCache<string, LieuActivite[]>({ name: 'activites.lieux-des-conseillers', max: 50_000, ttlMs: 60_000 });
+onLieuxPortChange(() => lieuxCache.clear());
+
+async function lieuxOf(db: Db, userId: string): Promise<LieuActivite[]> {
+  const key = userId.toLowerCase();
+  const hit = lieuxCache.get(key);
+  if (hit) return hit;
+  const lieux = await getLieuxPort().lieuxOfConseiller(db, userId);
+  lieuxCache.set(key, lieux);
+  return lieux;
+}
 
 async function datesOf(db: Db, userId: string): Promise<BornesDeTravail> {
   const key = userId.toLowerCase();
@@ -265,28 +281,40 @@ export type CreateResult = { created: true; row: ActiviteRow } | { created: fals
  */
 export async function createActivite(db: Db, actor: Actor, profile: ConseillerProfile, v: ActivitePayload): Promise<CreateResult> {
   const values = await columnsOf(db, profile, v);
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(activites)
-      .values({ id: v.id, ...values })
-      .onConflictDoNothing({ target: activites.id })
-      .returning();
-    if (inserted[0]) {
-      await recordAudit(tx, actor, {
-        action: 'activite.creee',
-        objectType: 'activite',
-        objectId: v.id,
-        summary: `${label(TYPES, v.type)} du ${dateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
-      });
-      return { created: true as const, row: inserted[0] };
-    }
-    const [existing] = await tx.select().from(activites).where(eq(activites.id, v.id));
-    if (!existing || existing.conseillerId !== profile.userId) throw new ActiviteConflict('Cet identifiant est déjà utilisé.');
-    if (existing.deletedAt) throw new ActiviteConflict('Cette activité a été supprimée : son identifiant ne peut pas être réutilisé.');
-    if (!samePayload(toPayload(existing), v))
-      throw new ActiviteConflict('Une autre activité a déjà été enregistrée avec cet identifiant : générez un nouvel identifiant.');
-    return { created: false as const, row: existing };
-  });
+  // One statement for the row and its audit entry: atomic by itself (no BEGIN/COMMIT round trips),
+  // the entry written only when the row is (not on a replay); triggers on activites run inside it.
+  const insert = db.insert(activites).values({ id: v.id, ...values }).onConflictDoNothing({ target: activites.id }).returning();
+  const audit = auditInsertFrom(
+    actor,
+    {
+      action: 'activite.creee',
+      objectType: 'activite',
+      objectId: v.id,
+      summary: `${label(TYPES, v.type)} du ${dateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
+    },
+    'ins',
+  );
+  const [inserted] = rowsOf<Record<string, unknown>>(await db.execute(sql`with ins as (${insert.getSQL()}), audit as (${audit}) select * from ins`));
+  if (inserted) return { created: true as const, row: activiteFromDriver(inserted) };
+  // The UUID exists (committed: ON CONFLICT waited for a concurrent insert of it): a replay or a conflict.
+  const [existing] = await db.select().from(activites).where(eq(activites.id, v.id));
+  if (!existing || existing.conseillerId !== profile.userId) throw new ActiviteConflict('Cet identifiant est déjà utilisé.');
+  if (existing.deletedAt) throw new ActiviteConflict('Cette activité a été supprimée : son identifiant ne peut pas être réutilisé.');
+  if (!samePayload(toPayload(existing), v))
+    throw new ActiviteConflict('Une autre activité a déjà été enregistrée avec cet identifiant : générez un nouvel identifiant.');
+  return { created: false as const, row: existing };
+}
+
+const ACTIVITE_COLUMNS = Object.entries(getTableColumns(activites));
+
+/** A row of `activites` as the driver returns it from raw SQL (column names), in Drizzle's shape. */
+function activiteFromDriver(raw: Record<string, unknown>): ActiviteRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of ACTIVITE_COLUMNS) {
+    const value = raw[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as ActiviteRow;
 }
 
 /** An activity of this conseiller (not deleted), or undefined. Another conseiller's is "absent". */

@@ -5,7 +5,7 @@ import { createTestApp, TestClient, type TestContext } from '../platform/testing
 import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { createApiToken } from '../comptes/tokens.js';
 import { findUserByEmail } from '../comptes/users.js';
-import { lieuxDuConseiller } from '../lieux/lieux.js';
+import { getLieu, lieuxDuConseiller, retirerConseillerDesLieux } from '../lieux/lieux.js';
 import { parisDate } from './dates.js';
 
 let t: TestContext;
@@ -39,5 +39,18 @@ describe('lieux d’activité from the places context', () => {
     const elsewhere = await post({ ...base, id: randomUUID(), lieu: { type: 'lieu_activite', lieu_id: randomUUID() } });
     expect(elsewhere.statusCode).toBe(400);
     expect(JSON.stringify(elsewhere.json().invalid_params)).toContain('lieu');
+  });
+
+  it('forgets a place at once when the conseiller stops working there (the cached places are dropped)', async () => {
+    const [lieu] = await lieuxDuConseiller(t.database.db, conseillerId);
+    const base = { type: 'ponctuel', date: parisDate(new Date()), duree_minutes: 15, thematiques: ['email'] };
+    // The first write caches the conseiller's places…
+    expect((await post({ ...base, id: randomUUID(), lieu: { type: 'lieu_activite', lieu_id: lieu!.id } })).statusCode).toBe(201);
+    // …then the conseiller leaves the structure's places: the next write no longer accepts that place.
+    const structureId = (await getLieu(t.database.db, lieu!.id))!.structureId!;
+    expect(await retirerConseillerDesLieux(t.database.db, conseillerId, structureId)).toBeGreaterThan(0);
+    const after = await post({ ...base, id: randomUUID(), lieu: { type: 'lieu_activite', lieu_id: lieu!.id } });
+    expect(after.statusCode).toBe(400);
+    expect(JSON.stringify(after.json().invalid_params)).toContain('lieu');
   });
 });

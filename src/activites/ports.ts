@@ -26,6 +26,8 @@ export interface LieuActivite {
 export interface LieuxPort {
   /** The lieux d'activité where this conseiller works (for the form and for validation). */
   lieuxOfConseiller(db: Db, userId: string): Promise<LieuActivite[]>;
+  /** Calls `listener` after any change of places or permanences in this process; returns the unsubscribe. */
+  onChange?(listener: () => void): () => void;
 }
 
 export const NO_LIEUX: LieuxPort = {
@@ -35,10 +37,26 @@ export const NO_LIEUX: LieuxPort = {
 };
 
 let lieuxPort: LieuxPort = NO_LIEUX;
+const lieuxListeners: (() => void)[] = [];
+let unsubscribeLieux: (() => void) | undefined;
 
-/** The seam for the places context: call once at start-up (e.g. in app.ts) with the real port. */
+/**
+ * The seam for the places context: call once at start-up (e.g. in app.ts) with the real port.
+ * Cached places are dropped now and after every change the port reports.
+ */
 export function setLieuxPort(port: LieuxPort): void {
   lieuxPort = port;
+  unsubscribeLieux?.();
+  const changed = () => {
+    for (const l of lieuxListeners) l();
+  };
+  unsubscribeLieux = port.onChange?.(changed);
+  changed();
+}
+
+/** Called whenever the places port changes or reports a change (activites.ts drops its cache). */
+export function onLieuxPortChange(listener: () => void): void {
+  lieuxListeners.push(listener);
 }
 
 export function getLieuxPort(): LieuxPort {

@@ -35,6 +35,19 @@ export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
+/**
+ * The same entry as one INSERT … SELECT statement, written once per row of `source` (a CTE name,
+ * e.g. the `ins` of `with ins as (insert … returning …)`): the change and its entry then travel in one
+ * statement — one round trip, atomic without BEGIN/COMMIT — and the entry exists only if the change does.
+ */
+export function auditInsertFrom(actor: Actor, entry: AuditEntry, source: string): SQL {
+  if (!/^[a-z_][a-z0-9_]*$/.test(source)) throw new Error(`audit : nom de source invalide ${source}`);
+  const json = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`${JSON.stringify(v)}::jsonb`);
+  return sql`insert into ${auditLog} (actor_user_id, actor_label, action, object_type, object_id, summary, before, after, request_id)
+    select ${actor.userId}::uuid, ${actor.label}, ${entry.action}, ${entry.objectType}, ${entry.objectId ?? null}, ${entry.summary}, ${json(entry.before)}, ${json(entry.after)}, ${actor.requestId ?? null}
+    from ${sql.identifier(source)}`;
+}
+
 export interface AuditFilter {
   q?: string | undefined;
   action?: string | undefined;
