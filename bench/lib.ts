@@ -182,7 +182,9 @@ export async function startServer(dataDir: string, opts: StartOptions = {}): Pro
   else delete env.CN_DIAGNOSTICS_IPC;
 
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN], { cwd: ROOT, env, stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS adds flags to every bench server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...extra, MAIN], { cwd: ROOT, env, stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -234,12 +234,17 @@ describe('managing places', () => {
     const page = await c.get('/lieux/nouveau');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Lundi');
+    const before = (await t.app.inject({ method: 'GET', url: '/api/v1/lieux?lat=49.1197&lon=6.1764&limit=3' })).json() as { lieux: { id: string }[] };
+    expect(before.lieux.length).toBe(3);
     const res = await c.post('/lieux/nouveau', { ...form, confirmer_doublon: '1' });
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(303);
     const id = res.headers.location!.split('/').pop()!;
+    expect(before.lieux.map((l) => l.id)).not.toContain(id);
     const detail = await c.get(`/lieux/${id}`);
     expect(detail.body).toContain('Mo,Tu 09:00-12:00; PH off');
     expect(detail.body).toContain('Modifier ce lieu'); // the creating conseiller works there
+    // The search asked just before the creation (its answer kept in memory) is answered anew.
+    expect(((await t.app.inject({ method: 'GET', url: '/api/v1/lieux?lat=49.1197&lon=6.1764&limit=3' })).json() as { lieux: { id: string }[] }).lieux.map((l) => l.id)).toContain(id);
     const api = (await t.app.inject({ method: 'GET', url: '/api/v1/lieux?lat=49.1197&lon=6.1764&limit=3' })).json() as { lieux: { id: string; telephone: string; code_insee: string; courriels: string[]; pivot: string }[] };
     const mine = api.lieux.find((l) => l.id === id)!;
     expect(mine).toMatchObject({ telephone: '+33387555555', code_insee: '57463', courriels: ['contact@metz.example', 'numerique@metz.example'], pivot: '00000000000000' });

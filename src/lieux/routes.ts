@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../platform/ids.js';
+import { boundedCache } from '../platform/cache.js';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { stringify } from 'csv-stringify/sync';
@@ -234,9 +235,18 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     if (unknown.length) return problemParam(reply, 'services', `service inconnu : ${unknown.join(', ')} (valeurs du standard : ${SERVICES.join(' ; ')})`);
     const filtres: Filtres = { services };
     const n = limit ?? 20;
+    const communeCode = str(q.commune).toUpperCase();
+    // A hot answer (the same search again on the same snapshot of the places) is sent from memory.
+    const snapshot = await moteur.ready();
+    if (answersFor !== snapshot) {
+      answers.clear();
+      answersFor = snapshot;
+    }
+    const key = communeCode ? `c|${communeCode}|${[...services].sort().join('|')}|${n}` : `p|${lat}|${lon}|${rayon ?? ''}|${[...services].sort().join('|')}|${n}`;
+    const hit = answers.get(key);
+    if (hit !== undefined) return sendLieux(reply, hit);
     let results: Resultat[];
     let origine: { lat: number; lon: number } | null = null;
-    const communeCode = str(q.commune).toUpperCase();
     if (communeCode) {
       const c = communeByInsee(communeCode);
       if (!c) return problemParam(reply, 'commune', 'code INSEE inconnu (5 caractères, par exemple 57463)');
@@ -254,11 +264,20 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     }
     // Each place's JSON is serialised once (per snapshot) and reused: the answer is assembled as text.
     const items = results.map((r) => `${fragment(r.lieu)},"distance_km":${r.distanceKm === null ? 'null' : Math.round(r.distanceKm * 1000) / 1000}}`);
-    return reply
-      .header('cache-control', 'public, max-age=60')
-      .type('application/json; charset=utf-8')
-      .send(`{"origine":${JSON.stringify(origine)},"total":${results.length},"lieux":[${items.join(',')}]}`);
+    const body = `{"origine":${JSON.stringify(origine)},"total":${results.length},"lieux":[${items.join(',')}]}`;
+    // Kept only if the places did not change during the search (the next search answers from the new snapshot).
+    if (answersFor === snapshot) answers.set(key, body);
+    return sendLieux(reply, body);
   });
+
+  /**
+   * The answers of GET /api/v1/lieux, by search, for the current snapshot of the places: emptied when
+   * it is replaced (a write here, or another instance's seen by the poll), bounded (≈ 20 KB an answer
+   * of 20 places: 1,000 answers ≈ 20 MB), one minute like the answer's cache-control.
+   */
+  const answers = boundedCache<string, string>({ name: 'lieux.reponses-api', max: 1_000, ttlMs: 60_000 });
+  let answersFor: unknown = null;
+  const sendLieux = (reply: FastifyReply, body: string) => reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(body);
 
   /** A place's JSON without its closing brace, cached on the (immutable) snapshot object. */
   const fragments = new WeakMap<LieuV1, string>();
