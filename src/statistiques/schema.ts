@@ -1,0 +1,89 @@
+import { date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Statistics aggregates, maintained by triggers on `activites` (migration 00xx_statistiques): every
+ * insert, edit, deletion (deleted_at) and beneficiary merge (beneficiaire_id moved) updates them in the
+ * same statement, hence the same transaction. Nothing else writes them.
+ *
+ * One row per (day, conseiller, structure, département, activity type, dimension, value). The
+ * dimension `total` (value '') carries the totals; the others are the distributions of domain §11:
+ * type, thematique, thematique_demarche, materiel, lieu (place type), duree (bucket), orientation,
+ * lieu_id, commune (weighted by accompagnements) and genre, tranche_age, statut (anonymous people:
+ * followed beneficiaries are counted once per period from `statistiques_presences`).
+ * A null structure is stored as the nil UUID and a null département as '' (primary keys).
+ */
+const counts = {
+  activites: integer('activites').notNull().default(0),
+  accompagnements: integer('accompagnements').notNull().default(0),
+  participantsAteliers: integer('participants_ateliers').notNull().default(0),
+  /** Anonymous people (activities without a followed beneficiary): their total, or those with this value. */
+  personnes: integer('personnes').notNull().default(0),
+  /** Anonymous people not marked « déjà accompagnés ». */
+  nouveaux: integer('nouveaux').notNull().default(0),
+  minutes: integer('minutes').notNull().default(0),
+};
+
+export const statistiquesJours = pgTable(
+  'statistiques_jours',
+  {
+    jour: date('jour', { mode: 'string' }).notNull(),
+    conseillerId: uuid('conseiller_id').notNull(),
+    structureId: uuid('structure_id').notNull(),
+    departement: text('departement').notNull(),
+    type: text('type').notNull(),
+    dimension: text('dimension').notNull(),
+    valeur: text('valeur').notNull(),
+    ...counts,
+  },
+  (t) => [
+    primaryKey({ columns: [t.jour, t.conseillerId, t.structureId, t.departement, t.type, t.dimension, t.valeur] }),
+    index('statistiques_jours_conseiller_idx').on(t.conseillerId, t.jour),
+    index('statistiques_jours_structure_idx').on(t.structureId, t.jour),
+    index('statistiques_jours_departement_idx').on(t.departement, t.jour),
+  ],
+);
+
+/**
+ * The same figures per département only, by month (`granularite` 'mois', `debut` = the 1st) and by day
+ * ('jour'): national, régional and départemental readings sum a few rows per month.
+ */
+export const statistiquesTerritoires = pgTable(
+  'statistiques_territoires',
+  {
+    granularite: text('granularite').notNull(),
+    debut: date('debut', { mode: 'string' }).notNull(),
+    departement: text('departement').notNull(),
+    dimension: text('dimension').notNull(),
+    valeur: text('valeur').notNull(),
+    ...counts,
+  },
+  (t) => [primaryKey({ columns: [t.granularite, t.debut, t.departement, t.dimension, t.valeur] })],
+);
+
+/**
+ * Followed beneficiaries seen: one row per (beneficiary, day, conseiller, structure, département, type,
+ * gender, age bracket, status) with the number of activities (rows at 0 are removed). Distinct people
+ * over any period and scope are counted exactly from it; « nouveaux » are those with no day before.
+ */
+export const statistiquesPresences = pgTable(
+  'statistiques_presences',
+  {
+    beneficiaireId: uuid('beneficiaire_id').notNull(),
+    jour: date('jour', { mode: 'string' }).notNull(),
+    conseillerId: uuid('conseiller_id').notNull(),
+    structureId: uuid('structure_id').notNull(),
+    departement: text('departement').notNull(),
+    type: text('type').notNull(),
+    genre: text('genre').notNull(),
+    trancheAge: text('tranche_age').notNull(),
+    statut: text('statut').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.beneficiaireId, t.jour, t.conseillerId, t.structureId, t.departement, t.type, t.genre, t.trancheAge, t.statut] }),
+    index('statistiques_presences_jour_idx').on(t.jour),
+    index('statistiques_presences_conseiller_idx').on(t.conseillerId, t.jour),
+    index('statistiques_presences_structure_idx').on(t.structureId, t.jour),
+    index('statistiques_presences_departement_idx').on(t.departement, t.jour),
+  ],
+);
