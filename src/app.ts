@@ -41,6 +41,8 @@ import { onContratsChanged } from './recrutement/ports.js';
 import { structuresModifiees as conventionsModifiees } from './conventions/conventions.js';
 import { registerConventionsJobs, registerConventionsNotifications } from './conventions/jobs.js';
 import { registerConventionsRoutes } from './conventions/routes.js';
+import { registerFormationRoutes } from './formation/routes.js';
+import { registerFormationJobs } from './formation/jobs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,6 +132,9 @@ export async function buildApp(opts: BuildOptions) {
   registerConventionsJobs(deps.jobs, deps.notifier);
   registerConventionsNotifications(deps.notifier);
   registerConventionsRoutes(app, deps, { storage });
+  // Training reads recruited conseillers and their contracts through recruitment's exported functions.
+  registerFormationJobs(deps.jobs, deps.mailer, config.publicUrl);
+  registerFormationRoutes(app, deps);
   registerOpenApiRoutes(app, config); // last: every context has added its paths
   await app.ready();
   return app;

@@ -14,6 +14,7 @@ import { parisCalendarDate } from '../platform/paris.js';
 import { deleteDemoRecrutement, seedDemoRecrutement } from '../recrutement/demo.js';
 import { DEMO_PROGRAMME_STRUCTURES, deleteDemoProgramme, seedDemoProgramme } from '../programme/demo.js';
 import { deleteDemoConventions, seedDemoConventions } from '../conventions/demo.js';
+import { deleteDemoFormation, seedDemoFormation } from '../formation/demo.js';
 
 export const DEMO_PASSWORD = 'demo-conseiller-numerique';
 export const DEMO_DOMAIN = 'demo.test';
@@ -47,6 +48,7 @@ export const DEMO_ACCOUNTS: { email: string; firstName: string; lastName: string
   { email: 'conseiller@demo.test', firstName: 'Camille', lastName: 'Conseillère', role: 'conseiller', structure: 'metz' },
   { email: 'coordinateur@demo.test', firstName: 'Karim', lastName: 'Coordinateur', role: 'coordinateur', structure: 'metz' },
   { email: 'candidat@demo.test', firstName: 'Chloé', lastName: 'Candidate', role: 'candidat' },
+  { email: 'organisme@demo.test', firstName: 'Olivier', lastName: 'Formateur', role: 'organisme_formation' },
 ];
 
 /** Creates the demo structures and accounts (assumes none exist). */
@@ -74,6 +76,8 @@ export async function seedDemo(db: Db): Promise<{ structures: number; accounts: 
   await seedDemoRecrutement(db, byKey, passwordHash, parisCalendarDate());
   // The agreements of the validated structures, computed from the decisions and the contracts above.
   await seedDemoConventions(db, byKey, parisCalendarDate());
+  // Training: a provider, the demo conseiller halfway through a 140-hour path, this year's catalogue.
+  await seedDemoFormation(db, parisCalendarDate());
   return { structures: DEMO_STRUCTURES.length + DEMO_PROGRAMME_STRUCTURES.length, accounts: DEMO_ACCOUNTS.length };
 }
 
@@ -89,6 +93,8 @@ export async function resetDemo(db: Db): Promise<{ structures: number; accounts:
   await db.transaction(async (tx) => {
     const demoIds = (await tx.select({ id: structures.id }).from(structures).where(sql`${structures.demo}`)).map((r) => r.id);
     await deleteDemoLieux(tx);
+    const demoUsers = (await tx.select({ id: users.id }).from(users).where(like(sql`lower(${users.email})`, `%@${DEMO_DOMAIN}`))).map((r) => r.id);
+    await deleteDemoFormation(tx, demoUsers);
     await deleteDemoConventions(tx);
     await deleteDemoRecrutement(tx, demoIds);
     await deleteDemoProgramme(tx);

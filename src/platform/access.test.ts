@@ -13,6 +13,7 @@ type Allowed = 'public' | 'authentifie' | Role[];
 const ALL: Role[] = [...ROLES];
 const STRUCTURE_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
 const SAISIE: Role[] = ['conseiller', 'coordinateur'];
+const FORMATION_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'organisme_formation'];
 const ROUTES: Record<string, Allowed> = {
   'GET /activites': SAISIE,
   'GET /activites/nouvelle': SAISIE,
@@ -213,6 +214,23 @@ const ROUTES: Record<string, Allowed> = {
   'GET /api/v1/conventions/:id': ['admin', 'prefecture', 'banque', 'structure'],
   'POST /api/v1/conventions/:id/validation': ['banque'],
   'POST /api/v1/conventions/:id/versements': ['banque'],
+  'GET /tableau-de-bord/organisme_formation': ['organisme_formation'],
+  'GET /formation/organismes': ['admin', 'banque'],
+  'POST /formation/organismes': ['admin', 'banque'],
+  'GET /formation/organismes/:id': ['admin', 'banque'],
+  'POST /formation/organismes/:id/personnels': ['admin', 'banque'],
+  'POST /formation/positionnements': ['organisme_formation'],
+  'POST /formation/sessions': ['organisme_formation'],
+  'GET /formation/sessions/:id': ['organisme_formation'],
+  'POST /formation/sessions/:id/inscriptions': ['organisme_formation'],
+  'POST /formation/sessions/:id/presences': ['organisme_formation'],
+  'GET /formation/moi': ['conseiller'],
+  'POST /formation/sessions/:id/inscription': ['conseiller'],
+  'GET /formation/conseillers/:userId': FORMATION_READERS,
+  'POST /formation/conseillers/:userId/ajustement': ['organisme_formation'],
+  'POST /formation/conseillers/:userId/certification': ['organisme_formation'],
+  'GET /api/v1/conseillers/:id/formation': FORMATION_READERS,
+  'POST /api/v1/sessions-formation/:id/presences': ['organisme_formation'],
 };
 
 let t: TestContext;

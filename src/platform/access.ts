@@ -1,6 +1,7 @@
 import { PROGRAMME_POLICY, type ProgrammeAction } from '../programme/policy.js';
 import { RECRUTEMENT_POLICY, type RecrutementAction } from '../recrutement/policy.js';
 import { CONVENTIONS_POLICY, type ConventionsAction } from '../conventions/policy.js';
+import { FORMATION_POLICY, type FormationAction } from '../formation/policy.js';
 
 /**
  * The one access policy. Every route declares the action it performs (or `public`), and the
@@ -8,7 +9,7 @@ import { CONVENTIONS_POLICY, type ConventionsAction } from '../conventions/polic
  * `can()` again with that object. Lists are filtered with `scopeFor()`. No route decides on its own.
  */
 
-export const ROLES = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'candidat'] as const;
+export const ROLES = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'candidat', 'organisme_formation'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -19,6 +20,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   conseiller: 'Conseiller numérique',
   coordinateur: 'Coordinateur',
   candidat: 'Candidat',
+  organisme_formation: 'Organisme de formation',
 };
 
 /** Roles whose grant names a département / a structure. */
@@ -62,7 +64,8 @@ export type Action =
   | 'activites:statistiques' // aggregates of a structure's or a coordinator's team's activities, without any name
   | ProgrammeAction // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
   | RecrutementAction // candidates, pairs, contracts, ruptures, teams (src/recrutement/policy.ts)
-  | ConventionsAction; // agreements, posts, payments, regimes (src/conventions/policy.ts)
+  | ConventionsAction // agreements, posts, payments, regimes (src/conventions/policy.ts)
+  | FormationAction; // training: providers, paths, sessions, attendance, certification, modules (src/formation/policy.ts)
 
 /** What a route requires: nothing, a signed-in user, or an action. */
 export type RouteAccess = 'public' | 'authentifie' | Action;
@@ -80,7 +83,11 @@ export type Resource =
   /** A coordinator's team. */
   | { kind: 'equipe'; coordinateurId: string }
   /** A structure's agreements (src/conventions). */
-  | { kind: 'convention'; structureId: string; departement: string };
+  | { kind: 'convention'; structureId: string; departement: string }
+  /** A training provider (src/formation): its staff's user ids. */
+  | { kind: 'organisme'; id: string; personnelIds: string[] }
+  /** A conseiller's training record: where they work, their coordinators, the staff of the providers training them. */
+  | { kind: 'formation'; conseillerId: string; departements: string[]; structureIds: string[]; coordinateurIds: string[]; personnelIds: string[] };
 
 type Rule = (grant: RoleGrant, resource: Resource | undefined, user: Principal) => boolean;
 
@@ -122,6 +129,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   ...PROGRAMME_POLICY,
   ...RECRUTEMENT_POLICY,
   ...CONVENTIONS_POLICY,
+  ...FORMATION_POLICY,
 };
 
 export const ACTIONS = Object.keys(POLICY) as Action[];

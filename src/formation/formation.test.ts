@@ -1,0 +1,219 @@
+/**
+ * Training end to end, as people use it: the provider records an entry assessment (140 h), enrols a
+ * conseiller in two sessions and records 70 h (a form and the API); every role in scope reads
+ * « 70 / 140 h », nobody outside the scope sees the record; bad input is named; a conseiller whose
+ * contract started 5 months ago shows as late on the dashboards and in the export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
+import { parisCalendarDate } from '../platform/paris.js';
+import { SYSTEM_ACTOR } from '../audit/audit.js';
+import { auditLog } from '../audit/schema.js';
+import { createUser, findUserByEmail } from '../comptes/users.js';
+import { hashPassword } from '../comptes/passwords.js';
+import { createApiToken } from '../comptes/tokens.js';
+import { findStructureBySiret } from '../structures/structures.js';
+import { DEMO_STRUCTURES, demoSiret } from '../demo/seed.js';
+import { candidats, contrats, equipeMembres, misesEnRelation } from '../recrutement/schema.js';
+import { synchroniserStructures } from '../recrutement/recrutement.js';
+import { Appariement } from '../recrutement/matching.js';
+import { creerOrganisme } from './formation.js';
+import { personnels } from './schema.js';
+import { addMonths } from './regles.js';
+
+let t: TestContext;
+const PASSWORD = 'Une phrase de passe solide pour 2027';
+const today = parisCalendarDate();
+const db = () => t.database.db;
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/\u202f|\u00a0/g, ' ');
+
+let metzId = '';
+let nancyId = '';
+let leaId = '';
+const sessionsIds: string[] = [];
+const clients = new Map<string, TestClient>();
+const tokens = new Map<string, string>();
+
+async function account(email: string, role: string, scope: { departement?: string; structureId?: string } = {}) {
+  const u = await createUser(db(), SYSTEM_ACTOR, { email, firstName: 'Test', lastName: email.split('@')[0]!, passwordHash: await hashPassword(PASSWORD), roles: [{ role: role as never, departement: scope.departement ?? null, structureId: scope.structureId ?? null }] });
+  return u;
+}
+
+async function client(email: string, password = PASSWORD): Promise<TestClient> {
+  const c = new TestClient(t.app);
+  await c.login(email, password);
+  return c;
+}
+
+async function token(email: string): Promise<string> {
+  const u = (await findUserByEmail(db(), email))!;
+  return (await createApiToken(db(), SYSTEM_ACTOR, u.id, 'test')).token;
+}
+
+function api(method: 'GET' | 'POST', url: string, tok: string, payload?: unknown) {
+  return t.app.inject({ method, url, headers: { authorization: `Bearer ${tok}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
+}
+
+/** A conseiller under a validated contract in the structure, as recruitment records one (test setup). */
+async function conseillerSousContrat(email: string, structureId: string, debut: string) {
+  const u = await account(email, 'conseiller', { structureId });
+  const [cand] = await db()
+    .insert(candidats)
+    .values({ userId: u.id, prenom: 'Léa', nom: 'Lambert', email: u.email, telephone: '0600000000', communeInsee: '57463', departement: '57', lat: 49.1, lng: 6.2, situations: ['diplome'], dateDisponibilite: debut, distanceMaxKm: 20, motivation: 'x', statut: 'recrute' })
+    .returning();
+  const [mer] = await db().insert(misesEnRelation).values({ candidatId: cand!.id, structureId, statut: 'finalisee', distanceM: 100 }).returning();
+  await db().insert(contrats).values({ miseEnRelationId: mer!.id, candidatId: cand!.id, userId: u.id, structureId, type: 'CDI', dateDebut: debut, salaireCentimes: 200_000, statut: 'valide' });
+  return u;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await synchroniserStructures(db(), new Appariement(), today);
+  const idOf = async (key: string) => (await findStructureBySiret(db(), demoSiret(DEMO_STRUCTURES.findIndex((s) => s.key === key))))!.id;
+  metzId = await idOf('metz');
+  nancyId = await idOf('nancy');
+  // Léa: recruited at Ville de Metz five months ago, in the demo coordinator's team.
+  leaId = (await conseillerSousContrat('lea@formation.test', metzId, addMonths(today, -5))).id;
+  const karim = (await findUserByEmail(db(), 'coordinateur@demo.test'))!;
+  await db().insert(equipeMembres).values({ coordinateurId: karim.id, conseillerId: leaId, debut: addMonths(today, -5) });
+  // Outside the scope: a préfecture of the 54, Nancy's manager, another provider's staff.
+  await account('prefet54@formation.test', 'prefecture', { departement: '54' });
+  await account('nancy@formation.test', 'structure', { structureId: nancyId });
+  const autre = await creerOrganisme(db(), SYSTEM_ACTOR, { nom: 'Autre organisme', tauxHoraireCentimes: 3_000 });
+  const autreStaff = await account('autre@formation.test', 'organisme_formation');
+  await db().insert(personnels).values({ organismeId: autre.id, userId: autreStaff.id });
+  for (const e of ['admin@demo.test', 'banque@demo.test', 'prefecture57@demo.test', 'structure@demo.test', 'coordinateur@demo.test', 'organisme@demo.test', 'conseiller@demo.test', 'candidat@demo.test']) {
+    clients.set(e, await client(e, 'demo-conseiller-numerique'));
+    tokens.set(e, await token(e));
+  }
+  for (const e of ['lea@formation.test', 'prefet54@formation.test', 'nancy@formation.test', 'autre@formation.test']) {
+    clients.set(e, await client(e));
+    tokens.set(e, await token(e));
+  }
+}, 240_000);
+afterAll(async () => t.close());
+
+describe('the provider records the path, the sessions and the attendance', () => {
+  it('records the entry assessment: Pix level 2 gives a 140-hour path', async () => {
+    const c = clients.get('organisme@demo.test')!;
+    await c.get('/tableau-de-bord/organisme_formation');
+    const bad = await c.post('/formation/positionnements', { email: 'personne@nulle.part', niveau: '4', competence1: '2', competence2: '2', competence3: '2', date: '2999-01-01' });
+    expect(bad.statusCode).toBe(400);
+    for (const f of ['email', 'niveau', 'date']) expect(bad.body, f).toContain(`id="champ-${f}-erreur"`);
+    expect(text(bad.body)).toContain('ne peut pas être dans le futur');
+    const ok = await c.post('/formation/positionnements', { email: 'lea@formation.test', niveau: '2', competence1: '2', competence2: '1', competence3: '2', date: today });
+    expect([ok.statusCode, ok.headers.location]).toEqual([303, `/formation/conseillers/${leaId}`]);
+    const page = await c.get(`/formation/conseillers/${leaId}`);
+    expect(page.statusCode).toBe(200);
+    expect(text(page.body)).toContain('Parcours initial : 0 / 140 h');
+  });
+
+  it('adjusts the path only within 70–315 h and with a reason, audited', async () => {
+    const c = clients.get('organisme@demo.test')!;
+    await c.get(`/formation/conseillers/${leaId}`);
+    const bad = await c.post(`/formation/conseillers/${leaId}/ajustement`, { heures: '400', motif: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="champ-heures-erreur"');
+    expect(bad.body).toContain('id="champ-motif-erreur"');
+    expect((await c.post(`/formation/conseillers/${leaId}/ajustement`, { heures: '175', motif: 'Besoin de renfort sur les ateliers' })).statusCode).toBe(303);
+    expect((await c.post(`/formation/conseillers/${leaId}/ajustement`, { heures: '140', motif: 'Retour au barème après entretien' })).statusCode).toBe(303);
+    const audits = await db().select().from(auditLog).where(eq(auditLog.action, 'formation.parcours_ajuste'));
+    expect(audits.map((a) => a.summary)).toEqual(expect.arrayContaining(['Parcours ajusté de 140 h à 175 h : Besoin de renfort sur les ateliers', 'Parcours ajusté de 175 h à 140 h : Retour au barème après entretien']));
+    expect(audits.find((a) => a.summary.includes('175 h à 140 h'))!.before).toEqual({ heures: 175, motif: 'Besoin de renfort sur les ateliers' });
+  });
+
+  it('publishes two sessions and enrols the conseiller, not beyond capacity nor twice', async () => {
+    const c = clients.get('organisme@demo.test')!;
+    await c.get('/tableau-de-bord/organisme_formation');
+    const bad = await c.post('/formation/sessions', { titre: '', debut: today, fin: addMonths(today, -1), heures: '0', capacite: '0' });
+    expect(bad.statusCode).toBe(400);
+    for (const f of ['titre', 'fin', 'heures', 'capacite', 'lieu']) expect(bad.body, f).toContain(`id="champ-${f}-erreur"`);
+    for (const titre of ['Accueillir les publics', 'Animer un atelier']) {
+      const res = await c.post('/formation/sessions', { titre, debut: today, fin: today, heures: '35', lieu: 'Metz', capacite: titre === 'Animer un atelier' ? '1' : '12' });
+      expect(res.statusCode).toBe(303);
+      sessionsIds.push(/\/formation\/sessions\/([0-9a-f-]{36})$/.exec(res.headers.location as string)![1]!);
+    }
+    for (const id of sessionsIds) {
+      await c.get(`/formation/sessions/${id}`);
+      expect((await c.post(`/formation/sessions/${id}/inscriptions`, { email: 'lea@formation.test' })).statusCode).toBe(303);
+    }
+    const twice = await c.post(`/formation/sessions/${sessionsIds[0]}/inscriptions`, { email: 'lea@formation.test' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.body).toContain('id="champ-email-erreur"');
+    const full = await c.post(`/formation/sessions/${sessionsIds[1]}/inscriptions`, { email: 'conseiller@demo.test' });
+    expect(full.statusCode).toBe(409);
+    expect(text(full.body)).toContain('La session est complète (1 places)');
+    const unknown = await c.post(`/formation/sessions/${sessionsIds[0]}/inscriptions`, { email: 'candidat@demo.test' });
+    expect(unknown.statusCode).toBe(400);
+  });
+
+  it('records attendance by the form and by the API, refusing hours over the length or a conseiller not enrolled', async () => {
+    const c = clients.get('organisme@demo.test')!;
+    await c.get(`/formation/sessions/${sessionsIds[0]}`);
+    const over = await c.post(`/formation/sessions/${sessionsIds[0]}/presences`, { conseiller_id: leaId, heures: '36' });
+    expect(over.statusCode).toBe(400);
+    expect(text(over.body)).toContain('La session dure 35 h');
+    expect((await c.post(`/formation/sessions/${sessionsIds[0]}/presences`, { conseiller_id: leaId, heures: '35' })).statusCode).toBe(303);
+
+    const tok = tokens.get('organisme@demo.test')!;
+    const url = `/api/v1/sessions-formation/${sessionsIds[1]}/presences`;
+    const overApi = await api('POST', url, tok, { conseiller_id: leaId, heures: 40 });
+    expect(overApi.statusCode).toBe(400);
+    expect(overApi.headers['content-type']).toContain('application/problem+json');
+    expect(overApi.json().invalid_params).toEqual([{ name: 'heures', reason: expect.stringContaining('35 h') }]);
+    const camille = (await findUserByEmail(db(), 'conseiller@demo.test'))!;
+    const notEnrolled = await api('POST', url, tok, { conseiller_id: camille.id, heures: 7 });
+    expect(notEnrolled.statusCode).toBe(400);
+    expect(notEnrolled.json().invalid_params).toEqual([{ name: 'conseiller_id', reason: "Ce conseiller n'est pas inscrit à cette session." }]);
+    const missing = await api('POST', url, tok, {});
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().invalid_params.map((p: { name: string }) => p.name).sort()).toEqual(['conseiller_id', 'heures']);
+    // Only the session's provider: another provider's staff do not see it, a conseiller may not record.
+    expect((await api('POST', url, tokens.get('autre@formation.test')!, { conseiller_id: leaId, heures: 35 })).statusCode).toBe(404);
+    expect((await api('POST', url, tokens.get('lea@formation.test')!, { conseiller_id: leaId, heures: 35 })).statusCode).toBe(403);
+    const ok = await api('POST', url, tok, { conseiller_id: leaId, heures: 35 });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ session_id: sessionsIds[1], conseiller_id: leaId, heures: 35, formation: { heures_requises: 140, heures_realisees: 70 } });
+  });
+});
+
+describe('« 70 / 140 h » for every role in scope, nothing for anyone outside', () => {
+  const inScope = ['admin@demo.test', 'banque@demo.test', 'prefecture57@demo.test', 'structure@demo.test', 'coordinateur@demo.test', 'organisme@demo.test'];
+  const outside = ['prefet54@formation.test', 'nancy@formation.test', 'autre@formation.test', 'conseiller@demo.test'];
+
+  it('the record page and the API agree for every role in scope', async () => {
+    for (const e of inScope) {
+      const page = await clients.get(e)!.get(`/formation/conseillers/${leaId}`);
+      expect(page.statusCode, e).toBe(200);
+      expect(text(page.body), e).toContain('Parcours initial : 70 / 140 h');
+      const res = await api('GET', `/api/v1/conseillers/${leaId}/formation`, tokens.get(e)!);
+      expect(res.statusCode, e).toBe(200);
+      expect(res.json(), e).toMatchObject({ heures_requises: 140, heures_realisees: 70, ccp1: null, module_annuel: { annee: Number(today.slice(0, 4)) } });
+    }
+  });
+
+  it('the conseiller reads their own, as « moi »', async () => {
+    const page = await clients.get('lea@formation.test')!.get('/formation/moi');
+    expect(text(page.body)).toContain('Parcours initial : 70 / 140 h');
+    const res = await api('GET', '/api/v1/conseillers/moi/formation', tokens.get('lea@formation.test')!);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ heures_requises: 140, heures_realisees: 70, statut_parcours: 'en_retard', pix: { niveau_positionnement: 2, score_certification: null } });
+  });
+
+  it('nobody outside the scope sees it: 404 on the page and the API, 403 for a role without training', async () => {
+    for (const e of outside) {
+      const page = await clients.get(e)!.get(`/formation/conseillers/${leaId}`);
+      expect(page.statusCode, e).toBe(404);
+      expect(page.body, e).not.toContain('70 / 140 h');
+      const res = await api('GET', `/api/v1/conseillers/${leaId}/formation`, tokens.get(e)!);
+      expect(res.statusCode, e).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await clients.get('candidat@demo.test')!.get(`/formation/conseillers/${leaId}`)).statusCode).toBe(403);
+    expect((await api('GET', `/api/v1/conseillers/${leaId}/formation`, tokens.get('candidat@demo.test')!)).statusCode).toBe(403);
+    // Another provider's staff may not adjust the path either.
+    const autre = clients.get('autre@formation.test')!;
+    expect((await autre.post(`/formation/conseillers/${leaId}/ajustement`, { heures: '70', motif: 'x' })).statusCode).toBe(404);
+  });
+});
