@@ -41,6 +41,7 @@ import { onContratsChanged } from './recrutement/ports.js';
 import { structuresModifiees as conventionsModifiees } from './conventions/conventions.js';
 import { registerConventionsJobs, registerConventionsNotifications } from './conventions/jobs.js';
 import { registerConventionsRoutes } from './conventions/routes.js';
+import { registerStatistiquesRoutes } from './statistiques/routes.js';
 import { registerFormationRoutes } from './formation/routes.js';
 import { registerFormationJobs } from './formation/jobs.js';
 
@@ -132,6 +133,8 @@ export async function buildApp(opts: BuildOptions) {
   registerConventionsJobs(deps.jobs, deps.notifier);
   registerConventionsNotifications(deps.notifier);
   registerConventionsRoutes(app, deps, { storage });
+  // Statistics read their own aggregates, kept by triggers on the activities' table (migration 0016).
+  registerStatistiquesRoutes(app, deps);
   // Training reads recruited conseillers and their contracts through recruitment's exported functions.
   registerFormationJobs(deps.jobs, deps.mailer, config.publicUrl);
   registerFormationRoutes(app, deps);

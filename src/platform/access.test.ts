@@ -13,6 +13,7 @@ type Allowed = 'public' | 'authentifie' | Role[];
 const ALL: Role[] = [...ROLES];
 const STRUCTURE_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
 const SAISIE: Role[] = ['conseiller', 'coordinateur'];
+const STATISTIQUES: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
 const FORMATION_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'organisme_formation'];
 const ROUTES: Record<string, Allowed> = {
   'GET /activites': SAISIE,
@@ -44,6 +45,7 @@ const ROUTES: Record<string, Allowed> = {
   'PATCH /api/v1/activites/:id': SAISIE,
   'DELETE /api/v1/activites/:id': SAISIE,
   'GET /api/v1/beneficiaires': SAISIE,
+  'GET /api/v1/statistiques': STATISTIQUES,
   'GET /': 'public',
   'GET /accessibilite': 'public',
   'GET /mentions-legales': 'public',

@@ -1,6 +1,7 @@
 import { PROGRAMME_POLICY, type ProgrammeAction } from '../programme/policy.js';
 import { RECRUTEMENT_POLICY, type RecrutementAction } from '../recrutement/policy.js';
 import { CONVENTIONS_POLICY, type ConventionsAction } from '../conventions/policy.js';
+import { STATISTIQUES_POLICY, type StatistiquesAction } from '../statistiques/policy.js';
 import { FORMATION_POLICY, type FormationAction } from '../formation/policy.js';
 
 /**
@@ -64,6 +65,7 @@ export type Action =
   | 'activites:statistiques' // aggregates of a structure's or a coordinator's team's activities, without any name
   | ProgrammeAction // applications, opinions, committees, envelopes, amendments (src/programme/policy.ts)
   | RecrutementAction // candidates, pairs, contracts, ruptures, teams (src/recrutement/policy.ts)
+  | StatistiquesAction // figures of a scope, coverage gaps (src/statistiques/policy.ts)
   | ConventionsAction // agreements, posts, payments, regimes (src/conventions/policy.ts)
   | FormationAction; // training: providers, paths, sessions, attendance, certification, modules (src/formation/policy.ts)
 
@@ -82,6 +84,8 @@ export type Resource =
   | { kind: 'conseiller'; userId: string; departements: string[]; structureIds: string[] }
   /** A coordinator's team. */
   | { kind: 'equipe'; coordinateurId: string }
+  /** A scope of statistics (src/statistiques): its scale, code and the départements it lies in. */
+  | { kind: 'statistiques'; echelle: string; code: string; departements: string[] }
   /** A structure's agreements (src/conventions). */
   | { kind: 'convention'; structureId: string; departement: string }
   /** A training provider (src/formation): its staff's user ids. */
@@ -129,6 +133,7 @@ const POLICY: Record<Action, Partial<Record<Role, Rule>>> = {
   ...PROGRAMME_POLICY,
   ...RECRUTEMENT_POLICY,
   ...CONVENTIONS_POLICY,
+  ...STATISTIQUES_POLICY,
   ...FORMATION_POLICY,
 };
 

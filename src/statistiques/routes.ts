@@ -1,0 +1,8 @@
+/** The statistics context's routes: the API, the signed-in pages, the public page and open data. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../platform/deps.js';
+import { registerStatistiquesApi } from './routes/api.js';
+
+export function registerStatistiquesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  registerStatistiquesApi(app, deps);
+}
