@@ -21,6 +21,8 @@ import { Appariement } from '../recrutement/matching.js';
 import { creerOrganisme } from './formation.js';
 import { personnels } from './schema.js';
 import { addMonths } from './regles.js';
+import { relancerRetards } from './jobs.js';
+import { createMailer, listOutbox } from '../platform/mail.js';
 
 let t: TestContext;
 const PASSWORD = 'Une phrase de passe solide pour 2027';
@@ -215,5 +217,62 @@ describe('« 70 / 140 h » for every role in scope, nothing for anyone outside',
     // Another provider's staff may not adjust the path either.
     const autre = clients.get('autre@formation.test')!;
     expect((await autre.post(`/formation/conseillers/${leaId}/ajustement`, { heures: '70', motif: 'x' })).statusCode).toBe(404);
+  });
+});
+
+describe('the compliance dashboard', () => {
+  it('shows the conseiller who started 5 months ago with an incomplete path as late, for ANCT and the structure, and in the exports', async () => {
+    for (const e of ['admin@demo.test', 'structure@demo.test', 'prefecture57@demo.test', 'coordinateur@demo.test', 'banque@demo.test']) {
+      const page = await clients.get(e)!.get('/formation/suivi?statut=en_retard');
+      expect(page.statusCode, e).toBe(200);
+      const row = text(page.body).split('Léa Lambert')[1] ?? '';
+      expect(row.slice(0, 200), e).toMatch(/^ Ville de Metz Moselle \(57\) .* 70 \/ 140 h En retard/);
+    }
+    const csv = await clients.get('admin@demo.test')!.get('/formation/suivi/export.csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const line = csv.body.split('\n').find((l) => l.startsWith('Léa Lambert'))!;
+    expect(line.split(';').map((c) => c.replace(/^"|"$/g, ''))).toEqual(['Léa Lambert', 'Ville de Metz', 'Moselle (57)', expect.stringMatching(/^\d{1,2} \S+ \d{4}$/), '140', '70', 'En retard', 'Non', expect.any(String)]);
+    expect(csv.body).not.toContain(leaId);
+    const xlsx = await clients.get('structure@demo.test')!.get('/formation/suivi/export.xlsx?statut=en_retard');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('lists nobody outside the scope', async () => {
+    for (const e of ['prefet54@formation.test', 'nancy@formation.test']) {
+      const page = await clients.get(e)!.get('/formation/suivi');
+      expect(page.statusCode, e).toBe(200);
+      expect(page.body, e).not.toContain('Léa Lambert');
+      expect(page.body, e).not.toContain('Camille');
+      const csv = await clients.get(e)!.get('/formation/suivi/export.csv');
+      expect(csv.body, e).not.toContain('Lambert');
+    }
+    expect((await clients.get('conseiller@demo.test')!.get('/formation/suivi')).statusCode).toBe(403);
+    expect((await clients.get('organisme@demo.test')!.get('/formation/suivi')).statusCode).toBe(403);
+  });
+
+  it('filters by status: a path in progress is not late', async () => {
+    const page = await clients.get('admin@demo.test')!.get('/formation/suivi?statut=termine');
+    expect(text(page.body)).not.toContain('Léa Lambert');
+    expect(text(page.body)).toContain('Sarah Weber');
+  });
+});
+
+describe('reminders', () => {
+  it('mail a late conseiller and their structure once, then not again for 30 days', async () => {
+    const mailer = createMailer({ from: 'test@formation.test', db: db() });
+    const n = await relancerRetards(db(), mailer, 'https://cn.test', today);
+    expect(n).toBeGreaterThanOrEqual(1);
+    const mine = await listOutbox(db(), 10, 'lea@formation.test');
+    expect(mine.map((m) => m.subject)).toEqual(['Votre formation initiale est en retard']);
+    expect(mine[0]!.text).toContain('Vous avez réalisé 70 h sur 140 h.');
+    expect(mine[0]!.text).toContain('https://cn.test/formation/moi');
+    const manager = await listOutbox(db(), 50, 'structure@demo.test');
+    expect(manager.map((m) => m.subject)).toContain('Formation en retard : Léa Lambert');
+    // Nancy's manager hears nothing of a Metz conseiller.
+    expect((await listOutbox(db(), 50, 'nancy@formation.test')).length).toBe(0);
+    expect(await relancerRetards(db(), mailer, 'https://cn.test', today)).toBe(0);
+    expect((await listOutbox(db(), 10, 'lea@formation.test')).length).toBe(1);
   });
 });

@@ -17,6 +17,8 @@ import { addMonths } from './regles.js';
 export const RELANCES_JOB = 'formation.relances';
 export const RELANCE_JOURS = 30;
 
+const LONG = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateLongue = (d: string) => LONG.format(new Date(`${d}T00:00:00Z`));
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function relancerRetards(db: Db, mailer: Mailer, publicUrl: string, today: string): Promise<number> {
@@ -35,7 +37,7 @@ export async function relancerRetards(db: Db, mailer: Mailer, publicUrl: string,
       await mailer.send({
         to: u.email,
         subject: 'Votre formation initiale est en retard',
-        text: [`Bonjour ${u.firstName},`, '', `Votre contrat a commencé il y a plus de quatre mois (la formation devait s'achever avant le ${fin.split('-').reverse().join('/')}). ${reste}`, 'Inscrivez-vous aux prochaines sessions :', `${publicUrl}/formation/moi`].join('\n'),
+        text: [`Bonjour ${u.firstName},`, '', `Votre contrat a commencé il y a plus de quatre mois (la formation devait s'achever avant le ${dateLongue(fin)}). ${reste}`, 'Inscrivez-vous aux prochaines sessions :', `${publicUrl}/formation/moi`].join('\n'),
       });
     }
     for (const m of c ? await usersWithRoleInStructures(db, 'structure', c.structureIds) : []) {

@@ -5,10 +5,12 @@ import { registerOrganismesRoutes } from './routes/organismes.js';
 import { registerOrganismeRoutes } from './routes/organisme.js';
 import { registerDossierRoutes } from './routes/dossier.js';
 import { registerFormationApi } from './routes/api.js';
+import { registerSuiviRoutes } from './routes/suivi.js';
 
 export function registerFormationRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerOrganismesRoutes(app, deps);
   registerOrganismeRoutes(app, deps);
   registerDossierRoutes(app, deps);
+  registerSuiviRoutes(app, deps);
   registerFormationApi(app, deps);
 }

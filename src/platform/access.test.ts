@@ -15,6 +15,7 @@ const STRUCTURE_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure',
 const SAISIE: Role[] = ['conseiller', 'coordinateur'];
 const STATISTIQUES: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur'];
 const FORMATION_READERS: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'conseiller', 'coordinateur', 'organisme_formation'];
+const FORMATION_SUIVI: Role[] = ['admin', 'prefecture', 'banque', 'structure', 'coordinateur'];
 const ROUTES: Record<string, Allowed> = {
   'GET /activites': SAISIE,
   'GET /activites/nouvelle': SAISIE,
@@ -233,6 +234,9 @@ const ROUTES: Record<string, Allowed> = {
   'POST /formation/conseillers/:userId/certification': ['organisme_formation'],
   'GET /api/v1/conseillers/:id/formation': FORMATION_READERS,
   'POST /api/v1/sessions-formation/:id/presences': ['organisme_formation'],
+  'GET /formation/suivi': FORMATION_SUIVI,
+  'GET /formation/suivi/export.csv': FORMATION_SUIVI,
+  'GET /formation/suivi/export.xlsx': FORMATION_SUIVI,
 };
 
 let t: TestContext;
