@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The public pages' purged CSS and subset fonts (dist/assets/), built once, only when their inputs change.
+    globalSetup: ['./scripts/build-assets.mjs'],
     fileParallelism: false,
   },
 });

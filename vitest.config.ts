@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The public pages' purged CSS and subset fonts (dist/assets/), built once, only when their inputs change.
+    globalSetup: ['./scripts/build-assets.mjs'],
   },
 });

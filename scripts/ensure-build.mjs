@@ -19,3 +19,6 @@ if (sources > built || process.argv.includes('--force')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   writeFileSync(stamp, new Date().toISOString());
 }
+// The public pages' purged CSS and subset fonts (dist/assets/), rebuilt only when their inputs change.
+const { buildAssets } = await import('./build-assets.mjs');
+await buildAssets({ force: process.argv.includes('--force') });

@@ -16,6 +16,7 @@ import type { PageContext } from './views/layout.js';
 import { ErrorPage } from './views/errors.js';
 import { titreAvecErreur } from './views/components.js';
 import { memoryFlashStore, normaliseFlash, type Flash, type FlashKind, type FlashStore } from './flash.js';
+import { ASSETS_DIR, ASSETS_PREFIX } from './assets.js';
 
 export const SESSION_COOKIE = 'cn_session';
 const ANON_COOKIE = 'cn_anon';
@@ -180,6 +181,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     allowedPath: (path) => !path.endsWith('.map') && !path.includes('example'),
   });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false });
+  // The public pages' built assets (scripts/build-assets.mjs): hashed names, so cached for good;
+  // the style sheet's .br/.gz made at build time are sent as they are.
+  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: ASSETS_PREFIX, maxAge: '365d', immutable: true, preCompressed: true, decorateReply: false });
 
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);

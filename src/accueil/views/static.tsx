@@ -2,7 +2,7 @@ import { Layout, type PageContext } from '../../platform/views/layout.js';
 
 export function HomePage({ ctx }: { ctx: PageContext }) {
   return (
-    <Layout ctx={ctx} title="Accueil" wide>
+    <Layout ctx={ctx} title="Accueil" wide publicPage>
       <div class="fr-grid-row fr-grid-row--gutters">
         <div class="fr-col-12 fr-col-md-8">
           <h1>Conseiller numérique France Services</h1>
@@ -143,7 +143,7 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
 
 export function AccessibilityPage({ ctx }: { ctx: PageContext }) {
   return (
-    <Layout ctx={ctx} title="Déclaration d'accessibilité">
+    <Layout ctx={ctx} title="Déclaration d'accessibilité" publicPage>
       <h1>Déclaration d'accessibilité</h1>
       <p>
         L'équipe de la plateforme Conseiller numérique s'engage à rendre ses services accessibles, conformément à l'article 47 de la loi
@@ -191,7 +191,7 @@ export function AccessibilityPage({ ctx }: { ctx: PageContext }) {
 
 export function LegalPage({ ctx }: { ctx: PageContext }) {
   return (
-    <Layout ctx={ctx} title="Mentions légales">
+    <Layout ctx={ctx} title="Mentions légales" publicPage>
       <h1>Mentions légales</h1>
       <h2>Éditeur</h2>
       <p>
@@ -218,7 +218,7 @@ export function LegalPage({ ctx }: { ctx: PageContext }) {
 
 export function PrivacyPage({ ctx }: { ctx: PageContext }) {
   return (
-    <Layout ctx={ctx} title="Données personnelles">
+    <Layout ctx={ctx} title="Données personnelles" publicPage>
       <h1>Données personnelles</h1>
       <p>
         Responsable de traitement : l'Agence nationale de la cohésion des territoires (ANCT). Finalité : gérer le dispositif Conseiller

@@ -1,5 +1,6 @@
 import { formaterTelephone } from '../normalisation.js';
 import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { publicAssets } from '../../platform/assets.js';
 import type { Commune } from '../../territoires/territoires.js';
 import type { ComponentChildren } from 'preact';
 import { dateFrancaise, statutHoraires, semaineHoraires } from '../horaires.js';
@@ -8,11 +9,14 @@ import { COMPTE_MAX, indexPlusLoin, SEUIL_PROCHE_KM, type CleFiltre, type Procha
 import { PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, type LieuV1 } from '../standard.js';
 import { CRENEAUX } from './creneaux.js';
 
-/** The finder's style sheet, and its small script (an enhancement: « Autour de moi », the map on demand). */
+/**
+ * The finder's style sheet (inside the public pages' built one, when it is built), and its small
+ * script (an enhancement: « Autour de moi », the map on demand).
+ */
 function LieuxHead(p: { script?: boolean }) {
   return (
     <>
-      <link rel="stylesheet" href="/static/lieux.css" />
+      {publicAssets() ? null : <link rel="stylesheet" href="/static/lieux.css" />}
       {p.script ? <script type="module" src="/static/lieux.js"></script> : null}
     </>
   );
@@ -175,7 +179,7 @@ export function TrouverPage(p: { ctx: PageContext; f: RechercheForm; issue: Issu
   const filtresActifs = pucesFiltres(f).length;
   const title = issue.kind === 'resultats' ? `Lieux près de ${issue.origine}` : 'Trouver un lieu';
   return (
-    <Layout ctx={p.ctx} title={title} wide head={<LieuxHead script />}>
+    <Layout ctx={p.ctx} title={title} wide head={<LieuxHead script />} publicPage>
       <h1 class="cn-trouver-titre">Trouver un lieu pour être accompagné au numérique</h1>
       {issue.kind === 'resultats' ? (
         <p class="fr-mb-2w">
@@ -542,7 +546,7 @@ export function LieuPage(p: { ctx: PageContext; l: LieuV1; publicUrl: string; co
   const osm = situe ? `https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=18/${l.latitude}/${l.longitude}` : null;
   const miseAJour = dateFrancaise(l.date_maj);
   return (
-    <Layout ctx={p.ctx} title={l.nom} head={<LieuxHead />}>
+    <Layout ctx={p.ctx} title={l.nom} head={<LieuxHead />} publicPage>
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(l, `${p.publicUrl}/lieux/${l.id}`) }} />
       <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
         <ol class="fr-breadcrumb__list">

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { ACTIONS, can, dashboardsFor, ROLE_LABELS, type Action, type Principal } from '../access.js';
+import { publicAssets } from '../assets.js';
 
 export interface PageContext {
   user: Principal | null;
@@ -58,9 +59,15 @@ function navFor(user: Principal | null): NavLink[] {
 /** The public finder, for everyone. */
 const TROUVER: NavLink = { href: '/trouver', label: 'Trouver un lieu' };
 
-export function Layout(p: { ctx: PageContext; title: string; children?: ComponentChildren; wide?: boolean; head?: ComponentChildren }) {
+/**
+ * `publicPage`: a page anyone may land on first (home, finder, place page, application forms). It
+ * takes the purged DSFR and two subset Marianne faces, preloaded (scripts/build-assets.mjs), and no
+ * DSFR script: it renders and works without JavaScript. Other pages keep the full DSFR.
+ */
+export function Layout(p: { ctx: PageContext; title: string; children?: ComponentChildren; wide?: boolean; head?: ComponentChildren; publicPage?: boolean }) {
   const { ctx } = p;
   const nav = navFor(ctx.user);
+  const lean = p.publicPage ? publicAssets() : null;
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
@@ -68,12 +75,23 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${p.title} · Conseiller numérique`}</title>
         <meta name="description" content="Conseiller numérique France Services : la plateforme du dispositif." />
-        <link rel="stylesheet" href="/dsfr/dsfr.min.css" />
-        <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css" />
-        <link rel="stylesheet" href="/static/app.css" />
-        <noscript>
-          <link rel="stylesheet" href="/static/nojs.css" />
-        </noscript>
+        {lean ? (
+          <>
+            {lean.fonts.map((href) => (
+              <link rel="preload" href={href} as="font" type="font/woff2" crossorigin="anonymous" />
+            ))}
+            <link rel="stylesheet" href={lean.css} />
+          </>
+        ) : (
+          <>
+            <link rel="stylesheet" href="/dsfr/dsfr.min.css" />
+            <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css" />
+            <link rel="stylesheet" href="/static/app.css" />
+            <noscript>
+              <link rel="stylesheet" href="/static/nojs.css" />
+            </noscript>
+          </>
+        )}
         <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml" />
         <meta name="theme-color" content="#000091" />
         {p.head}
@@ -246,7 +264,7 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
             </div>
           </div>
         </footer>
-        <script type="module" src="/dsfr/dsfr.module.min.js"></script>
+        {lean ? null : <script type="module" src="/dsfr/dsfr.module.min.js"></script>}
         <script type="module" src="/static/tables.js"></script>
       </body>
     </html>

@@ -42,7 +42,7 @@ export function CandidaturePage(p: CandidatureView) {
   const v = p.values;
   const motivation = v.motivation ?? '';
   return (
-    <Layout ctx={p.ctx} title="Devenir structure d'accueil">
+    <Layout ctx={p.ctx} title="Devenir structure d'accueil" publicPage>
       <h1>Devenir structure d'accueil d'un conseiller numérique</h1>
       <p>
         Les collectivités, leurs groupements, les établissements publics, les associations, les entreprises de l'économie sociale et solidaire et les fondations
@@ -203,7 +203,7 @@ export function CandidaturePage(p: CandidatureView) {
 
 export function CandidatureEnvoyeePage(p: { ctx: PageContext; numero: number | null; email: string | null }) {
   return (
-    <Layout ctx={p.ctx} title="Candidature envoyée">
+    <Layout ctx={p.ctx} title="Candidature envoyée" publicPage>
       <h1>Votre candidature est envoyée</h1>
       <Alert type="success" title={p.numero ? `Dossier n° ${p.numero}` : 'Candidature reçue'}>
         <p>Merci. Nous avons bien reçu votre candidature.</p>

@@ -188,7 +188,7 @@ export interface CandidatureConseillerView extends CandidatFormProps {
 
 export function CandidatureConseillerPage(p: CandidatureConseillerView) {
   return (
-    <Layout ctx={p.ctx} title="Devenir conseiller numérique">
+    <Layout ctx={p.ctx} title="Devenir conseiller numérique" publicPage>
       <h1>Devenir conseiller numérique</h1>
       <p>
         Les conseillers numériques accompagnent les habitants dans leurs usages du numérique, dans des collectivités, des associations et d'autres
@@ -232,7 +232,7 @@ export function CandidatureConseillerPage(p: CandidatureConseillerView) {
 export function CandidatureConseillerEnvoyeePage(p: { ctx: PageContext }) {
   const signedIn = !!p.ctx.user;
   return (
-    <Layout ctx={p.ctx} title="Candidature envoyée">
+    <Layout ctx={p.ctx} title="Candidature envoyée" publicPage>
       <h1>Votre candidature est envoyée</h1>
       <Alert type="success" title="Candidature reçue">
         <p>Merci. Nous avons bien reçu votre candidature au poste de conseiller numérique.</p>
