@@ -3,8 +3,10 @@
  * then autocannon against each URL in turn (1 s warm-up, then `--duration` s with `--connections`);
  * then Lighthouse (mobile preset: phone emulation, simulated slow 4G and CPU) on the finder
  * `/trouver?q=Forbach` and on a demo place page, with Debian's Chromium (CHROME_PATH, by default
- * /usr/bin/chromium): performance, accessibility, best practices and SEO scores. An accessibility
- * score below 100 is a failure, listed with its audits. `BENCH_LIGHTHOUSE=0` leaves Lighthouse out.
+ * /usr/bin/chromium): performance, accessibility, best practices and SEO scores, and the bytes of that
+ * first visit (no cache) as Lighthouse saw them on the wire, by resource type. Issue 15's goals are
+ * failures when missed: accessibility and SEO 100, performance 98 or more, 70 KB at most.
+ * `BENCH_LIGHTHOUSE=0` leaves Lighthouse out.
  */
 import autocannon from 'autocannon';
 import lighthouse from 'lighthouse';
@@ -13,6 +15,9 @@ import { makeTempDir, removeTempDir, round, startServer, type BenchOptions, type
 
 const PATHS = ['/', '/connexion', '/healthz'];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+/** A first visit of the results or of a place page: at most 70 KB transferred (issue 15). */
+const BYTES_BUDGET = 70 * 1000;
+const PERFORMANCE_GOAL = 98;
 
 export interface LighthouseFigures {
   path: string;
@@ -24,6 +29,8 @@ export interface LighthouseFigures {
   largestContentfulPaintMs: number | null;
   totalBlockingTimeMs: number | null;
   cumulativeLayoutShift: number | null;
+  /** The first visit's requests (Lighthouse's network-requests audit): bytes transferred, in all and by resource type. */
+  bytes: { total: number; requests: number; byType: Record<string, { requests: number; bytes: number }> };
 }
 
 /** One Lighthouse run per path (mobile preset, the default configuration), each in a fresh headless Chromium. */
@@ -47,6 +54,17 @@ export async function lighthouseScores(baseUrl: string, paths: string[]): Promis
           if (a && ref.weight > 0 && a.score !== null && a.score < 1) failing.push({ category: c, id: a.id, title: a.title });
         }
       }
+      // data: URIs (the sheet's inlined icons) are no request on the wire.
+      const items = ((lhr.audits['network-requests']?.details as { items?: { url?: string; transferSize?: number; resourceType?: string }[] } | undefined)?.items ?? []).filter((it) => !it.url?.startsWith('data:'));
+      const bytes: LighthouseFigures['bytes'] = { total: 0, requests: 0, byType: {} };
+      for (const it of items) {
+        const size = it.transferSize ?? 0;
+        const t = (bytes.byType[it.resourceType ?? 'Other'] ??= { requests: 0, bytes: 0 });
+        t.requests++;
+        t.bytes += size;
+        bytes.total += size;
+        bytes.requests++;
+      }
       const num = (id: string) => (typeof lhr.audits[id]?.numericValue === 'number' ? round(lhr.audits[id].numericValue!, id === 'cumulative-layout-shift' ? 3 : 0) : null);
       out.push({
         path,
@@ -56,6 +74,7 @@ export async function lighthouseScores(baseUrl: string, paths: string[]): Promis
         largestContentfulPaintMs: num('largest-contentful-paint'),
         totalBlockingTimeMs: num('total-blocking-time'),
         cumulativeLayoutShift: num('cumulative-layout-shift'),
+        bytes,
       });
     } finally {
       await chrome.kill();
@@ -133,11 +152,28 @@ export async function pages(opts: BenchOptions): Promise<BenchResult> {
       const lh = await lighthouseScores(server.url, paths);
       process.stderr.write('fait\n');
       data.lighthouse = lh;
+      const ko = (n: number) => `${(n / 1000).toFixed(1)} Ko`;
       for (const r of lh) {
-        rows.push([`Lighthouse ${r.path === paths[0] ? r.path : '/lieux/:id (démo)'}`, `perf ${r.scores.performance}`, `a11y ${r.scores.accessibility}`, `bonnes pratiques ${r.scores['best-practices']}`, `SEO ${r.scores.seo}`, `LCP ${r.largestContentfulPaintMs} ms`, `TBT ${r.totalBlockingTimeMs} ms`, `CLS ${r.cumulativeLayoutShift}`]);
+        const label = r.path === paths[0] ? r.path : '/lieux/:id (démo)';
+        rows.push([`Lighthouse ${label}`, `perf ${r.scores.performance}`, `a11y ${r.scores.accessibility}`, `bonnes pratiques ${r.scores['best-practices']}`, `SEO ${r.scores.seo}`, `LCP ${r.largestContentfulPaintMs} ms`, `TBT ${r.totalBlockingTimeMs} ms`, `CLS ${r.cumulativeLayoutShift}`]);
+        const type = (t: string) => `${t} ${ko(r.bytes.byType[t]?.bytes ?? 0)} (${r.bytes.byType[t]?.requests ?? 0})`;
+        const others = Object.entries(r.bytes.byType).filter(([t]) => !['Document', 'Stylesheet', 'Font', 'Script'].includes(t));
+        rows.push([
+          `Poids 1re visite ${label}`,
+          ko(r.bytes.total),
+          `${r.bytes.requests} requêtes`,
+          type('Document'),
+          type('Stylesheet'),
+          type('Font'),
+          type('Script'),
+          others.map(([t, v]) => `${t} ${ko(v.bytes)} (${v.requests})`).join(', ') || '—',
+        ]);
         if (r.scores.accessibility !== 100) {
           failures.push(`Lighthouse ${r.path} : accessibilité ${r.scores.accessibility} (100 attendu) — ${r.failing.filter((f) => f.category === 'accessibility').map((f) => f.id).join(', ')}`);
         }
+        if (r.scores.seo !== 100) failures.push(`Lighthouse ${r.path} : SEO ${r.scores.seo} (100 attendu) — ${r.failing.filter((f) => f.category === 'seo').map((f) => f.id).join(', ')}`);
+        if ((r.scores.performance ?? 0) < PERFORMANCE_GOAL) failures.push(`Lighthouse ${r.path} : performance ${r.scores.performance} (${PERFORMANCE_GOAL} au moins attendu), LCP ${r.largestContentfulPaintMs} ms`);
+        if (r.bytes.total > BYTES_BUDGET) failures.push(`première visite de ${r.path} : ${ko(r.bytes.total)} (${ko(BYTES_BUDGET)} au plus attendu)`);
       }
     }
   } finally {

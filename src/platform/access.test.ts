@@ -237,6 +237,18 @@ const ROUTES: Record<string, Allowed> = {
   'GET /formation/suivi': FORMATION_SUIVI,
   'GET /formation/suivi/export.csv': FORMATION_SUIVI,
   'GET /formation/suivi/export.xlsx': FORMATION_SUIVI,
+  'GET /formation/catalogue': ['admin', 'banque', 'conseiller', 'organisme_formation'],
+  'POST /formation/catalogue/modules': ['admin'],
+  'POST /formation/catalogue/choix': ['conseiller'],
+  'POST /formation/catalogue/propositions': ['conseiller'],
+  'POST /formation/catalogue/propositions/:id/vote': ['conseiller'],
+  'GET /formation/modules/:id': ['organisme_formation'],
+  'POST /formation/modules/:id/realisations': ['organisme_formation'],
+  'GET /formation/couts': ['admin', 'banque'],
+  'GET /formation/couts/export.csv': ['admin', 'banque'],
+  'GET /formation/couts/export.xlsx': ['admin', 'banque'],
+  'GET /formation/bareme': ['admin'],
+  'POST /formation/bareme': ['admin'],
 };
 
 let t: TestContext;
