@@ -3,7 +3,7 @@
  * list by keyset, iterate for exports, and counts computed from the records.
  */
 import { and, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Db } from '../platform/db.js';
+import { preparedStatement, type Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
 import { auditInsertFrom, recordAudit, type Actor } from '../audit/audit.js';
 import { findUserById } from '../comptes/users.js';
@@ -281,20 +281,14 @@ export type CreateResult = { created: true; row: ActiviteRow } | { created: fals
  */
 export async function createActivite(db: Db, actor: Actor, profile: ConseillerProfile, v: ActivitePayload): Promise<CreateResult> {
   const values = await columnsOf(db, profile, v);
-  // One statement for the row and its audit entry: atomic by itself (no BEGIN/COMMIT round trips),
-  // the entry written only when the row is (not on a replay); triggers on activites run inside it.
-  const insert = db.insert(activites).values({ id: v.id, ...values }).onConflictDoNothing({ target: activites.id }).returning();
-  const audit = auditInsertFrom(
-    actor,
-    {
-      action: 'activite.creee',
-      objectType: 'activite',
-      objectId: v.id,
-      summary: `${label(TYPES, v.type)} du ${dateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
-    },
-    'ins',
-  );
-  const [inserted] = rowsOf<Record<string, unknown>>(await db.execute(sql`with ins as (${insert.getSQL()}), audit as (${audit}) select * from ins`));
+  const [inserted] = await insertActivite(db, {
+    ...values,
+    id: v.id,
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    requestId: actor.requestId ?? null,
+    summary: `${label(TYPES, v.type)} du ${dateLongue(v.date)} enregistré${v.type === 'ponctuel' ? 'e' : ''}`,
+  });
   if (inserted) return { created: true as const, row: activiteFromDriver(inserted) };
   // The UUID exists (committed: ON CONFLICT waited for a concurrent insert of it): a replay or a conflict.
   const [existing] = await db.select().from(activites).where(eq(activites.id, v.id));
@@ -304,6 +298,30 @@ export async function createActivite(db: Db, actor: Actor, profile: ConseillerPr
     throw new ActiviteConflict('Une autre activité a déjà été enregistrée avec cet identifiant : générez un nouvel identifiant.');
   return { created: false as const, row: existing };
 }
+
+/**
+ * The row and its audit entry in one statement: atomic by itself (no BEGIN/COMMIT round trips), the
+ * entry written only when the row is (not on a replay); triggers on activites run inside it. Built once
+ * (a prepared statement): every write of every conseiller runs it.
+ */
+const INSERT_COLUMNS = [
+  'id', 'conseillerId', 'structureId', 'departement', 'type', 'date', 'dureeMinutes', 'trancheDuree', 'lieuType', 'lieuId', 'communeInsee',
+  'thematiques', 'thematiquesDemarches', 'nomDemarche', 'materiel', 'autonomie', 'orientation', 'titreAtelier', 'niveauAtelier',
+  'beneficiaireId', 'accompagnements', 'participants', 'notes',
+] as const satisfies readonly (keyof typeof activites.$inferInsert)[];
+const insertActivite = preparedStatement('cn_activite_creee', (db) => {
+  const insert = db
+    .insert(activites)
+    .values(Object.fromEntries(INSERT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof activites.$inferInsert)
+    .onConflictDoNothing({ target: activites.id })
+    .returning();
+  const audit = auditInsertFrom(
+    { userId: sql.placeholder('actorUserId') as unknown as string, label: sql.placeholder('actorLabel') as unknown as string, requestId: sql.placeholder('requestId') as unknown as string },
+    { action: 'activite.creee', objectType: 'activite', objectId: sql.placeholder('id') as unknown as string, summary: sql.placeholder('summary') as unknown as string },
+    'ins',
+  );
+  return sql`with ins as (${insert.getSQL()}), audit as (${audit}) select * from ins`;
+});
 
 const ACTIVITE_COLUMNS = Object.entries(getTableColumns(activites));
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import type { Principal } from '../platform/access.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
@@ -31,15 +31,30 @@ export async function createApiToken(db: Db, actor: Actor, userId: string, name:
   });
 }
 
-export async function resolveBearer(db: Db, token: string): Promise<Principal | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
-  // One round trip: the token, its user and the user's roles.
-  const [row] = await db
+/**
+ * One round trip: the token, its user and the user's roles — built once per database (a named prepared
+ * statement on PostgreSQL), as every API request runs it. Read each time: a revoked token, a disabled
+ * account or a removed role is refused on the very next request.
+ */
+const bearerQueries = new WeakMap<Db, ReturnType<typeof buildBearerQuery>>();
+function buildBearerQuery(db: Db) {
+  return db
     .select({ id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users, roles: rolesColumn })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), eq(users.active, true)))
-    .limit(1);
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt), eq(users.active, true)))
+    .limit(1)
+    .prepare('cn_jeton_porteur');
+}
+function bearerQuery(db: Db) {
+  let q = bearerQueries.get(db);
+  if (!q) bearerQueries.set(db, (q = buildBearerQuery(db)));
+  return q;
+}
+
+export async function resolveBearer(db: Db, token: string): Promise<Principal | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
+  const [row] = await bearerQuery(db).execute({ hash: sha256(token) });
   if (!row) return null;
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {

@@ -4,7 +4,8 @@ import { userInfo } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { is, Param, Placeholder, type Query, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
 /** The Drizzle handle every context receives; the same type for PGlite and PostgreSQL. */
@@ -118,4 +119,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * A hot statement built once and run many times: `build` writes it with Drizzle, `sql.placeholder(name)`
+ * standing for each value that changes. Its text is computed on the first run per database (never again),
+ * and on PostgreSQL it is a named prepared statement (parsed and planned once per connection). The rows
+ * come back as the driver gives them to Drizzle (column names; timestamps and dates as text): map them
+ * with the columns' `mapFromDriverValue`. Not for use inside a transaction (it runs on `db` itself).
+ */
+export function preparedStatement(name: string, build: (db: Db) => SQL): (db: Db, values: Record<string, unknown>) => Promise<Record<string, unknown>[]> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`nom de requête préparée invalide : ${name}`);
+  const built = new WeakMap<Db, Query>();
+  return async (db, values) => {
+    let q = built.get(db);
+    if (!q) {
+      q = (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(build(db));
+      built.set(db, q);
+    }
+    const params = q.params.map((p) => {
+      const placeholder = is(p, Param) && is(p.value, Placeholder) ? p.value : is(p, Placeholder) ? p : null;
+      if (!placeholder) return p;
+      if (!(placeholder.name in values)) throw new Error(`requête ${name} : valeur manquante pour ${placeholder.name}`);
+      const value = values[placeholder.name];
+      // Drizzle's own filling would hand null to the column's encoder (an array's fails): null stays null.
+      return value === null || value === undefined ? null : is(p, Param) ? (p as Param).encoder.mapToDriverValue(value) : value;
+    });
+    const session = (db as unknown as { _: { session: PgSession } })._.session;
+    return rowsOf<Record<string, unknown>>(await session.prepareQuery({ sql: q.sql, params }, undefined, name, false).execute());
+  };
 }
