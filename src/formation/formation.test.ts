@@ -276,3 +276,93 @@ describe('reminders', () => {
     expect((await listOutbox(db(), 10, 'lea@formation.test')).length).toBe(1);
   });
 });
+
+describe('certification', () => {
+  it('the provider records CCP1 and Pix; a date in the future is refused next to its field', async () => {
+    const c = clients.get('organisme@demo.test')!;
+    await c.get(`/formation/conseillers/${leaId}`);
+    const future = await c.post(`/formation/conseillers/${leaId}/certification`, { ccp1_resultat: 'obtenu', ccp1_date: '2999-01-01', pix_score: '480', pix_date: today });
+    expect(future.statusCode).toBe(400);
+    expect(future.body).toContain('id="champ-ccp1_date-erreur"');
+    expect(text(future.body)).toContain('La date ne peut pas être dans le futur.');
+    expect((await c.post(`/formation/conseillers/${leaId}/certification`, { ccp1_resultat: 'obtenu', ccp1_date: today, pix_score: '480', pix_date: today, ccp2_resultat: 'reporte', ccp2_date: today })).statusCode).toBe(303);
+    const page = text((await clients.get('structure@demo.test')!.get(`/formation/conseillers/${leaId}`)).body);
+    expect(page).toContain("CCP1 du titre « Responsable d'espace de médiation numérique » : Obtenu");
+    expect(page).toContain('Certification Pix : 480 pix');
+    expect(page).toContain('CCP2 (facultatif) : Reporté');
+    const res = await api('GET', `/api/v1/conseillers/${leaId}/formation`, tokens.get('prefecture57@demo.test')!);
+    expect(res.json()).toMatchObject({ ccp1: { resultat: 'obtenu', date: today }, pix: { score_certification: 480, date_certification: today }, certifie: true });
+    // Another provider may not record it.
+    expect((await clients.get('autre@formation.test')!.post(`/formation/conseillers/${leaId}/certification`, { ccp1_resultat: 'obtenu', ccp1_date: today })).statusCode).toBe(404);
+  });
+});
+
+describe('the annual module', () => {
+  let moduleId = '';
+  it('ANCT publishes a module of 7 or 14 hours only', async () => {
+    const admin = clients.get('admin@demo.test')!;
+    const page = await admin.get('/formation/catalogue');
+    const organismeId = /<option value="([0-9a-f-]{36})"[^>]*>Institut de la médiation numérique du Grand Est/.exec(page.body)![1]!;
+    const bad = await admin.post('/formation/catalogue/modules', { annee: today.slice(0, 4), titre: 'Ateliers photo', heures: '10', organisme_id: organismeId });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="champ-heures-erreur"');
+    expect((await admin.post('/formation/catalogue/modules', { annee: today.slice(0, 4), titre: 'Ateliers photo', heures: '7', organisme_id: organismeId })).statusCode).toBe(303);
+    const after = await admin.get('/formation/catalogue');
+    expect(text(after.body)).toContain('Ateliers photo 7 h Institut de la médiation numérique du Grand Est');
+  });
+
+  it('the conseiller chooses it, the provider records its completion, everyone reads the status', async () => {
+    const lea = clients.get('lea@formation.test')!;
+    const page = await lea.get('/formation/catalogue');
+    moduleId = new RegExp(`id="module-([0-9a-f-]{36})" name="module_id" value="[^"]+"[^>]*/?>\\s*<label[^>]*>Ateliers photo`).exec(page.body)?.[1] ?? '';
+    expect(moduleId).not.toBe('');
+    expect((await lea.post('/formation/catalogue/choix', {})).statusCode).toBe(400);
+    expect((await lea.post('/formation/catalogue/choix', { module_id: moduleId })).statusCode).toBe(303);
+    expect((await api('GET', '/api/v1/conseillers/moi/formation', tokens.get('lea@formation.test')!)).json().module_annuel.statut).toBe('choisi');
+    const staff = clients.get('organisme@demo.test')!;
+    const m = await staff.get(`/formation/modules/${moduleId}`);
+    expect(text(m.body)).toContain('Test lea');
+    expect((await staff.post(`/formation/modules/${moduleId}/realisations`, { conseiller_id: leaId, date: today })).statusCode).toBe(303);
+    expect((await api('GET', `/api/v1/conseillers/${leaId}/formation`, tokens.get('admin@demo.test')!)).json().module_annuel).toEqual({ annee: Number(today.slice(0, 4)), statut: 'realise' });
+    expect((await lea.post('/formation/catalogue/choix', { module_id: moduleId })).statusCode).toBe(409);
+    expect((await clients.get('autre@formation.test')!.get(`/formation/modules/${moduleId}`)).statusCode).toBe(404);
+  });
+
+  it('conseillers propose and vote for next year’s topics; the votes are shown; nobody else votes', async () => {
+    const lea = clients.get('lea@formation.test')!;
+    await lea.get('/formation/catalogue');
+    expect((await lea.post('/formation/catalogue/propositions', { sujet: '' })).statusCode).toBe(400);
+    expect((await lea.post('/formation/catalogue/propositions', { sujet: 'Les jeux vidéo et les seniors' })).statusCode).toBe(303);
+    const page = await lea.get('/formation/catalogue');
+    const id = /Le numérique et la parentalité<\/td>[\s\S]*?propositions\/([0-9a-f-]{36})\/vote/.exec(page.body)?.[1];
+    expect(id).toBeDefined();
+    expect((await lea.post(`/formation/catalogue/propositions/${id}/vote`)).statusCode).toBe(303);
+    const after = text((await clients.get('admin@demo.test')!.get('/formation/catalogue')).body);
+    expect(after).toContain('Le numérique et la parentalité 2');
+    expect(after).toContain('Les jeux vidéo et les seniors 1');
+    const admin = clients.get('admin@demo.test')!;
+    expect((await admin.post(`/formation/catalogue/propositions/${id}/vote`)).statusCode).toBe(403);
+    expect((await clients.get('structure@demo.test')!.get('/formation/catalogue')).statusCode).toBe(403);
+  });
+});
+
+describe('costs for Banque des Territoires', () => {
+  it('hours done × the provider’s hourly rate, in euros', async () => {
+    const page = text((await clients.get('banque@demo.test')!.get('/formation/couts')).body);
+    // 70 h attended with the demo provider (its rate: 25,00 € an hour).
+    expect(page).toContain('Léa Lambert Ville de Metz Institut de la médiation numérique du Grand Est 70 h 1 750,00 €');
+    const csv = await clients.get('banque@demo.test')!.get('/formation/couts/export.csv');
+    expect(csv.body).toContain('1750,00');
+    expect((await clients.get('structure@demo.test')!.get('/formation/couts')).statusCode).toBe(403);
+  });
+
+  it('ANCT configures the levels → hours table within 70–315 h', async () => {
+    const admin = clients.get('admin@demo.test')!;
+    await admin.get('/formation/bareme');
+    const bad = await admin.post('/formation/bareme', { niveau1: '400', niveau2: '140', niveau3: '70' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="champ-niveau1-erreur"');
+    expect((await admin.post('/formation/bareme', { niveau1: '300', niveau2: '140', niveau3: '70' })).statusCode).toBe(303);
+    expect(text((await clients.get('organisme@demo.test')!.get('/tableau-de-bord/organisme_formation')).body)).toContain('Niveau 1 : parcours de 300 h');
+  });
+});

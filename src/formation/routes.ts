@@ -6,11 +6,15 @@ import { registerOrganismeRoutes } from './routes/organisme.js';
 import { registerDossierRoutes } from './routes/dossier.js';
 import { registerFormationApi } from './routes/api.js';
 import { registerSuiviRoutes } from './routes/suivi.js';
+import { registerCatalogueRoutes } from './routes/catalogue.js';
+import { registerCoutsRoutes } from './routes/couts.js';
 
 export function registerFormationRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerOrganismesRoutes(app, deps);
   registerOrganismeRoutes(app, deps);
   registerDossierRoutes(app, deps);
   registerSuiviRoutes(app, deps);
+  registerCatalogueRoutes(app, deps);
+  registerCoutsRoutes(app, deps);
   registerFormationApi(app, deps);
 }
