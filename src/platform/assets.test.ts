@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const DSFR = require.resolve('@gouvfr/dsfr/package.json').replace(/package\.json$/, 'dist/');
 
 /** The class names that a style sheet's selectors name (at-rule preludes and declarations aside). */
-export function selectorClasses(css: string): Set<string> {
+function selectorClasses(css: string): Set<string> {
   const out = new Set<string>();
   const text = css.replace(/\/\*[\s\S]*?\*\//g, '').replace(/url\((?:"[^"]*"|'[^']*'|[^)]*)\)/g, 'url()');
   for (const m of text.matchAll(/(?:^|[{};])([^{};]+)\{/g)) {
