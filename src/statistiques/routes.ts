@@ -2,7 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../platform/deps.js';
 import { registerStatistiquesApi } from './routes/api.js';
+import { registerStatistiquesPages } from './routes/pages.js';
+import { registerStatistiquesPubliques } from './routes/publique.js';
 
 export function registerStatistiquesRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerStatistiquesApi(app, deps);
+  registerStatistiquesPages(app, deps);
+  registerStatistiquesPubliques(app, deps);
 }

@@ -90,6 +90,58 @@ const op: ApiOperation = {
   },
 };
 
+const cellule = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', const: '< 5' }], description: 'Au niveau d’un département, un nombre de 1 à 4 est publié « < 5 ».' };
+const territoire = (extra: Record<string, unknown> = {}, c: Record<string, unknown> = { type: 'integer' }) => ({
+  type: 'object',
+  required: ['code', 'nom', 'activites', 'accompagnements', 'personnes', 'conseillers_actifs'],
+  properties: { code: { type: 'string' }, nom: { type: 'string' }, ...extra, activites: c, accompagnements: c, personnes: c, conseillers_actifs: c },
+});
+const publiques = {
+  StatistiquesPubliques: {
+    type: 'object',
+    description: 'Licence Ouverte 2.0. Les 12 derniers mois ; conseillers actifs : une activité saisie ces 31 derniers jours.',
+    required: ['licence', 'periode', 'perimetre', 'activites', 'accompagnements', 'personnes', 'conseillers_actifs', 'conseillers', 'mensuelle', 'thematiques', 'regions', 'departements'],
+    properties: {
+      licence: { type: 'string' },
+      periode: { type: 'object', required: ['du', 'au'], properties: { du: { type: 'string', format: 'date' }, au: { type: 'string', format: 'date' } } },
+      perimetre: { type: 'object', required: ['echelle', 'code', 'nom'], properties: { echelle: { type: 'string', enum: ['national', 'departement'] }, code: { type: ['string', 'null'] }, nom: { type: 'string' } } },
+      activites: cellule,
+      accompagnements: cellule,
+      personnes: cellule,
+      conseillers_actifs: cellule,
+      conseillers: { type: 'integer', description: 'N de « x sur N » : conseillers en poste, ou ayant déjà saisi une activité si plus nombreux.' },
+      mensuelle: { type: 'array', items: { type: 'object', required: ['mois', 'accompagnements', 'cumul'], properties: { mois: { type: 'string' }, accompagnements: cellule, cumul: cellule } } },
+      thematiques: { type: 'array', items: { type: 'object', required: ['code', 'libelle', 'nombre', 'pourcentage'], properties: { code: { type: 'string' }, libelle: { type: 'string' }, nombre: cellule, pourcentage: { type: ['integer', 'null'] } } } },
+      regions: { type: 'array', items: territoire() },
+      departements: { type: 'array', items: territoire({ region: { type: 'string' } }, cellule) },
+    },
+  },
+};
+const depParam = { name: 'departement', in: 'query' as const, description: 'Un département (code INSEE, ex. 57) ; sans : la France entière.', schema: { type: 'string', maxLength: 3 } };
+
 export function registerStatistiquesOpenApi(): void {
+  addApiPaths(
+    {
+      '/api/v1/statistiques/publiques': {
+        get: {
+          tags: ['Statistiques'],
+          operationId: 'statistiquesPubliques',
+          summary: 'Statistiques publiques nationales (données ouvertes, sans jeton)',
+          parameters: [depParam],
+          responses: { '200': { description: 'Les chiffres publics', content: { 'application/json': { schema: ref('StatistiquesPubliques') } } }, '400': problem('Département inconnu') },
+        },
+      },
+      '/api/v1/statistiques/publiques.csv': {
+        get: {
+          tags: ['Statistiques'],
+          operationId: 'statistiquesPubliquesCsv',
+          summary: 'Les mêmes chiffres en CSV (séparateur ;, UTF-8 avec BOM)',
+          parameters: [depParam],
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': problem('Département inconnu') },
+        },
+      },
+    },
+    publiques,
+  );
   addApiPaths({ '/api/v1/statistiques': { get: op } }, schemas, { Statistiques: "Indicateurs d'activité (domain §11) par périmètre, données ouvertes nationales, couverture." });
 }

@@ -1,0 +1,140 @@
+/**
+ * The statistics pages through the real application: each role's own page, filters and their errors
+ * beside the fields, exports (filters written at the top, one XLSX sheet per section), the public page
+ * and its open data with no cell under 5 people at département level.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
+import { SYSTEM_ACTOR } from '../audit/audit.js';
+import { createApiToken } from '../comptes/tokens.js';
+import { findUserByEmail } from '../comptes/users.js';
+import { parisDate } from '../activites/dates.js';
+import { masquer } from './publique.js';
+
+let t: TestContext;
+const today = parisDate(new Date());
+const clients: Record<string, TestClient> = {};
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const id = (await findUserByEmail(t.database.db, 'conseiller@demo.test'))!.id;
+  const token = (await createApiToken(t.database.db, SYSTEM_ACTOR, id, 'test')).token;
+  const base = { date: today, duree_minutes: 60, lieu: { type: 'domicile', commune_insee: '57463' }, thematiques: ['email', 'sante'] };
+  for (const body of [
+    { ...base, id: randomUUID(), type: 'individuel', personne: { genre: 'feminin' } },
+    { ...base, id: randomUUID(), type: 'collectif', titre_atelier: 'Atelier', participants: { total: 8, deja_accompagnes: 2, genres: { feminin: 5, masculin: 3 } } },
+  ]) {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/activites', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  for (const [k, email] of Object.entries({ conseiller: 'conseiller@demo.test', coordinateur: 'coordinateur@demo.test', structure: 'structure@demo.test', prefecture: 'prefecture57@demo.test', admin: 'admin@demo.test', banque: 'banque@demo.test', candidat: 'candidat@demo.test' })) {
+    clients[k] = new TestClient(t.app);
+    await clients[k].login(email);
+  }
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('/statistiques/perimetre', () => {
+  it("shows each role its own scope's figures, charts with their tables, labels and no id", async () => {
+    const expected: Record<string, string> = { conseiller: 'Camille Conseillère', structure: 'Statistiques — ', prefecture: 'Moselle (57)', admin: 'France entière', banque: 'France entière' };
+    for (const [who, libelle] of Object.entries(expected)) {
+      const res = await clients[who]!.get('/statistiques/perimetre');
+      expect(res.statusCode, who).toBe(200);
+      expect(res.body).toContain(libelle);
+      expect(res.body).toMatch(/<p class="cn-stat">9<\/p>\s*<p class="fr-tile__detail">Accompagnements/);
+      expect(res.body).toContain('<svg');
+      expect(res.body).toContain('role="img"');
+      expect(res.body).toContain('Atelier collectif');
+      expect(res.body).toContain('Metz (57)'); // the commune by name
+      // no UUID, no code on screen outside links and form values
+      const texte = res.body.replace(/<[^>]+>/g, ' ');
+      expect(texte, who).not.toMatch(UUID_RE);
+      expect(texte).not.toMatch(/non_communique|a_distance|aide_aux_demarches|lieu_activite|plus_120/);
+    }
+    const coord = await clients.coordinateur!.get('/statistiques/perimetre');
+    expect(coord.statusCode).toBe(200);
+    expect(coord.body).toContain('Équipe de Karim Coordinateur');
+    expect((await clients.candidat!.get('/statistiques/perimetre')).statusCode).toBe(403);
+    expect((await clients.conseiller!.get('/statistiques/perimetre?echelle=national')).statusCode).toBe(403);
+  });
+
+  it('says a bad filter beside its field (400), never a 500', async () => {
+    const res = await clients.admin!.get('/statistiques/perimetre?du=2026-07-01&au=2026-06-01&types=visite');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('id="champ-du-erreur"');
+    expect(res.body).toContain('La date de début (du) doit précéder la date de fin (au).');
+    expect(res.body).toContain('id="types-erreur"');
+  });
+
+  it('exports CSV and XLSX with the filters at the top and one sheet per section', async () => {
+    const csv = await clients.structure!.get(`/statistiques/perimetre/export.csv?du=${today}&au=${today}`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lignes = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lignes[1]).toMatch(/^Périmètre;Structure : /);
+    expect(lignes[2]).toBe(`Période;du ${today.split('-').reverse().join('/')} au ${today.split('-').reverse().join('/')}`);
+    expect(csv.body).toContain('Accompagnements;9');
+    expect(csv.body).not.toMatch(UUID_RE);
+    const x = await clients.admin!.get(`/statistiques/perimetre/export.xlsx?du=${today}&au=${today}&types=collectif`);
+    expect(x.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toContain('Accompagnements par thématique');
+    expect(wb.worksheets.length).toBeGreaterThan(10);
+    const synthese = wb.getWorksheet('Synthèse')!;
+    expect(synthese.getRow(3).values).toContain('Atelier collectif');
+    expect(synthese.getRow(8).values).toEqual([undefined, 'Accompagnements', 8]);
+  });
+});
+
+describe('/statistiques (public) and its open data', () => {
+  it('works signed out, with no cell under 5 at département level', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/statistiques' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Statistiques publiques');
+    expect(res.body).toMatch(/<p class="cn-stat">1 sur \d+<\/p>/);
+    const moselle = /<a href="\/statistiques\?departement=57">Moselle \(57\)<\/a><\/th>(.*?)<\/tr>/s.exec(res.body)![1]!;
+    // 2 activities and 1 active conseiller in Moselle: hidden; 9 accompagnements and 9 people: shown
+    expect(moselle.match(/<td class="cn-num">([^<]*)<\/td>/g)!.map((c) => c.replace(/<[^>]+>/g, ''))).toEqual(['&lt; 5', '9', '9', '&lt; 5']);
+    const dep = await t.app.inject({ method: 'GET', url: '/statistiques?departement=57' });
+    expect(dep.statusCode).toBe(200);
+    expect(dep.body).toContain('Moselle (57)');
+    // every number cell of the page (tables of the charts and of the département), percentages aside
+    const cells = [...dep.body.matchAll(/<td class="cn-num">([^<]*)<\/td>/g)].map((m) => m[1]!).filter((c) => !c.endsWith('%') && c !== '');
+    expect(cells.length).toBeGreaterThan(20);
+    for (const c of cells) expect(['&lt; 5', '0'].includes(c) || Number(c.replace(/\s/g, '')) >= 5, c).toBe(true);
+    expect(dep.body).not.toMatch(/>[1-4] \(|>[1-4]</);
+    const bad = await t.app.inject({ method: 'GET', url: '/statistiques?departement=999' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Département inconnu');
+  });
+
+  it('JSON and CSV: the same figures, small cells hidden, in the OpenAPI document', async () => {
+    const j = (await t.app.inject({ method: 'GET', url: '/api/v1/statistiques/publiques' })).json();
+    expect(j.accompagnements).toBe(9);
+    expect(j.licence).toMatch(/Licence Ouverte/);
+    const d57 = j.departements.find((d: { code: string }) => d.code === '57');
+    expect(d57).toMatchObject({ activites: '< 5', accompagnements: 9, personnes: 9, conseillers_actifs: '< 5' });
+    expect(j.mensuelle.at(-1)).toMatchObject({ accompagnements: 9, cumul: 9 });
+    const dj = (await t.app.inject({ method: 'GET', url: '/api/v1/statistiques/publiques?departement=57' })).json();
+    expect(dj.activites).toBe('< 5');
+    expect(dj.thematiques.find((x: { code: string }) => x.code === 'email')).toMatchObject({ nombre: 9 });
+    const csv = await t.app.inject({ method: 'GET', url: '/api/v1/statistiques/publiques.csv' });
+    expect(csv.body).toContain('Moselle;57;< 5;9;9;< 5');
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/statistiques/publiques?departement=xx' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().invalid_params[0].name).toBe('departement');
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.paths['/api/v1/statistiques/publiques'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/StatistiquesPubliques');
+  });
+
+  it('masquer: 1 to 4 hidden, 0 and 5+ shown', () => {
+    expect([0, 1, 4, 5, 12].map(masquer)).toEqual([0, '< 5', '< 5', 5, 12]);
+  });
+});

@@ -1,0 +1,155 @@
+/** The signed-in statistics page of each role and its exports (CSV, XLSX one sheet per section). */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import ExcelJS from 'exceljs';
+import type { Principal } from '../../platform/access.js';
+import type { AppDeps } from '../../platform/deps.js';
+import { forbidden } from '../../platform/http.js';
+import { csvCell } from '../../platform/exports.js';
+import { addMonths, formatDate, parisDate } from '../../activites/dates.js';
+import { THEMATIQUES, TYPES, label } from '../../activites/codes.js';
+import { commune } from '../../territoires/territoires.js';
+import { getLieu } from '../../lieux/lieux.js';
+import { ECHELLE_LABELS, heuresParType, jourSuivant, premiers, type Echelle, type Figures } from '../regles.js';
+import { lireStatistiques, type Lecture } from './shared.js';
+import { barresDe, moisCourt, SECTIONS, StatistiquesPage, type Tops, type Valeurs } from '../views/page.js';
+
+/** The scales a user may choose on the page, their own first. */
+export function echellesDe(user: Principal): Echelle[] {
+  const roles = new Set(user.roles.map((g) => g.role));
+  if (roles.has('admin') || roles.has('banque')) return ['national', 'region', 'departement', 'structure', 'conseiller', 'equipe'];
+  const out: Echelle[] = [];
+  if (roles.has('prefecture')) out.push('departement', 'structure');
+  if (roles.has('structure')) out.push('structure');
+  if (roles.has('coordinateur')) out.push('equipe', 'conseiller');
+  if (roles.has('conseiller')) out.push('conseiller');
+  return [...new Set(out)];
+}
+
+function presets(today: string) {
+  return [
+    { label: '30 derniers jours', du: jourSuivant(today, -29), au: today },
+    { label: '12 derniers mois', du: jourSuivant(addMonths(today, -12)), au: today },
+    { label: 'Année en cours', du: `${today.slice(0, 4)}-01-01`, au: today },
+    { label: 'Année dernière', du: `${Number(today.slice(0, 4)) - 1}-01-01`, au: `${Number(today.slice(0, 4)) - 1}-12-31` },
+  ];
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : Array.isArray(v) ? String(v[v.length - 1] ?? '').slice(0, 100) : '');
+const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []).flatMap((s) => s.split(',')).filter(Boolean).slice(0, 50);
+
+/** Hours by type, the top communes and places (by name: never a code or an id on screen). */
+async function tops(db: AppDeps['db'], f: Figures): Promise<Tops> {
+  const lieux = [];
+  for (const l of premiers(f.repartitions.lieu_id, 10)) {
+    const lieu = await getLieu(db, l.valeur);
+    lieux.push({ libelle: lieu?.nom ?? "Lieu d'activité supprimé", nombre: l.accompagnements });
+  }
+  return {
+    heures: heuresParType(f),
+    communes: premiers(f.repartitions.commune, 10).map((c) => ({ libelle: commune(c.valeur) ? `${commune(c.valeur)!.nom} (${commune(c.valeur)!.departement})` : 'Commune inconnue', nombre: c.accompagnements })),
+    lieux,
+  };
+}
+
+/** The sections of an export: the filters at the top, then one table per section. */
+export function sectionsExport(r: Extract<Lecture, { ok: true }>, t: Tops): { nom: string; lignes: (string | number)[][] }[] {
+  const p = r.parametres;
+  const i = r.indicateurs;
+  const filtres: (string | number)[][] = [
+    ['Périmètre', `${ECHELLE_LABELS[r.perimetre.echelle]} : ${r.perimetre.libelle}`],
+    ['Période', `du ${formatDate(p.du)} au ${formatDate(p.au)}`],
+    ["Types d'activité", p.types.length ? p.types.map((x) => label(TYPES, x)).join(', ') : 'Tous'],
+    ['Thématiques', p.thematiques.length ? p.thematiques.map((x) => label(THEMATIQUES, x)).join(', ') : 'Toutes'],
+  ];
+  const sections = [
+    {
+      nom: 'Synthèse',
+      lignes: [
+        ...filtres,
+        [],
+        ['Indicateur', 'Nombre'],
+        ['Activités', i.activites],
+        ['Accompagnements', i.accompagnements],
+        ['Participants aux ateliers', i.participants_ateliers],
+        ['Personnes accompagnées', i.beneficiaires.total],
+        ['dont bénéficiaires suivis', i.beneficiaires.suivis],
+        ['dont personnes anonymes', i.beneficiaires.anonymes],
+        ['Nouvelles personnes', i.beneficiaires.nouveaux],
+      ],
+    },
+    { nom: 'Par mois', lignes: [['Mois', 'Activités', 'Accompagnements'], ...i.series.mensuelle.map((m) => [moisCourt(m.mois), m.activites, m.accompagnements])] },
+    { nom: 'Par jour', lignes: [['Jour', 'Activités', 'Accompagnements'], ...i.series.quotidienne.map((m) => [formatDate(m.jour), m.activites, m.accompagnements])] },
+    ...SECTIONS.map((s) => ({ nom: s.titre.slice(0, 31), lignes: [[s.colonne, 'Nombre', 'Part (%)'], ...barresDe(i.repartitions[s.cle]).map((b, k) => [b.libelle, b.nombre, i.repartitions[s.cle][k]!.pourcentage])] })),
+    { nom: "Heures par type", lignes: [["Type d'activité", 'Heures'], ...t.heures.map((h) => [h.libelle, h.heures])] },
+    { nom: 'Communes', lignes: [['Commune', 'Accompagnements'], ...t.communes.map((c) => [c.libelle, c.nombre])] },
+  ];
+  return sections.map((s, k) => (k === 0 ? s : { ...s, lignes: [...filtres, [], ...s.lignes] }));
+}
+
+export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): void {
+  async function lire(request: FastifyRequest) {
+    const q = request.query as Record<string, unknown>;
+    const r = await lireStatistiques(deps.db, request);
+    const valeurs: Valeurs = { du: str(q.du), au: str(q.au), echelle: str(q.echelle), code: str(q.code), types: strs(q.types), thematiques: strs(q.thematiques) };
+    if (r.ok) {
+      valeurs.du = r.parametres.du;
+      valeurs.au = r.parametres.au;
+      valeurs.echelle = r.perimetre.echelle;
+      valeurs.code = r.perimetre.code ?? '';
+    }
+    const query = new URLSearchParams([
+      ...(['du', 'au', 'echelle', 'code'] as const).filter((k) => valeurs[k]).map((k) => [k, valeurs[k]] as [string, string]),
+      ...(valeurs.types.length ? [['types', valeurs.types.join(',')] as [string, string]] : []),
+      ...(valeurs.thematiques.length ? [['thematiques', valeurs.thematiques.join(',')] as [string, string]] : []),
+    ]).toString();
+    return { r, valeurs, query };
+  }
+
+  app.get('/statistiques/perimetre', { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
+    const { r, valeurs, query } = await lire(request);
+    const today = parisDate(new Date());
+    const common = { ctx: request.ctx(), valeurs, echelles: echellesDe(request.user!), query, presets: presets(today), lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}` };
+    if (!r.ok && r.status === 403) return forbidden(request, reply);
+    if (!r.ok) return reply.html(StatistiquesPage({ ...common, errors: r.errors, direct: false }), 400);
+    return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: r.parametres.thematiques.length > 0 }));
+  });
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/statistiques/perimetre/export.${format}`, { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
+      const { r } = await lire(request);
+      if (!r.ok && r.status === 403) return forbidden(request, reply);
+      if (!r.ok) return reply.code(400).type('text/plain; charset=utf-8').send(Object.values(r.errors).join('\n'));
+      const sections = sectionsExport(r, await tops(deps.db, r.figures));
+      return envoyer(reply, format, `statistiques-${r.parametres.du}-${r.parametres.au}`, sections);
+    });
+  }
+}
+
+/** CSV (sections one after the other, `;`, BOM, formula-safe cells) or XLSX (one sheet per section). */
+export async function envoyer(reply: FastifyReply, format: 'csv' | 'xlsx', nom: string, sections: { nom: string; lignes: (string | number)[][] }[]): Promise<FastifyReply> {
+  reply.header('content-disposition', `attachment; filename="${nom}.${format}"`);
+  if (format === 'csv') {
+    const seen = new Set<string>();
+    const lignes: string[] = [];
+    for (const s of sections) {
+      lignes.push(csvCell(s.nom));
+      for (const l of s.lignes) {
+        const key = l.join('\u0000');
+        if (s !== sections[0] && seen.has(key) && l.length === 2 && typeof l[1] === 'string') continue; // the filters once
+        seen.add(key);
+        lignes.push(l.map(csvCell).join(';'));
+      }
+      lignes.push('');
+    }
+    return reply.type('text/csv; charset=utf-8').send(`\uFEFF${lignes.join('\r\n')}`);
+  }
+  const wb = new ExcelJS.Workbook();
+  for (const s of sections) {
+    const ws = wb.addWorksheet(s.nom.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31));
+    for (const l of s.lignes) ws.addRow(l.map((c) => (typeof c === 'string' ? csvSafe(c) : c)));
+  }
+  const buffer = await wb.xlsx.writeBuffer();
+  return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(Buffer.from(buffer));
+}
+
+const csvSafe = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);

@@ -1,0 +1,227 @@
+/** The signed-in statistics page: filters, key figures, charts with their tables, exports. */
+import { Layout, type PageContext } from '../../platform/views/layout.js';
+import { ErrorSummary, formatNumber, Stat, type FieldErrors } from '../../platform/views/components.js';
+import { THEMATIQUES, TYPES } from '../../activites/codes.js';
+import { formatDate } from '../../activites/dates.js';
+import type { Indicateurs, Part } from '../regles.js';
+import { ECHELLE_LABELS, type Echelle } from '../regles.js';
+import { Barres, Colonnes, type Barre } from './graphiques.js';
+
+export interface Valeurs {
+  du: string;
+  au: string;
+  echelle: string;
+  code: string;
+  types: string[];
+  thematiques: string[];
+}
+
+export interface Tops {
+  heures: { libelle: string; heures: number }[];
+  communes: { libelle: string; nombre: number }[];
+  lieux: { libelle: string; nombre: number }[];
+}
+
+export interface StatistiquesView {
+  ctx: PageContext;
+  valeurs: Valeurs;
+  errors?: FieldErrors;
+  /** The échelles the user may choose (their own first). */
+  echelles: Echelle[];
+  libelle?: string;
+  indicateurs?: Indicateurs;
+  tops?: Tops;
+  /** The query string of this view (exports and the link to share). */
+  query: string;
+  presets: { label: string; du: string; au: string }[];
+  lienPartage: string;
+  /** The figures came from the records (a themes filter), not the aggregates. */
+  direct: boolean;
+}
+
+const MOIS_COURTS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+export const moisCourt = (m: string) => `${MOIS_COURTS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+
+export const barresDe = (parts: readonly Part[], avecPart = true): Barre[] =>
+  parts.map((x) => ({ libelle: x.libelle, nombre: x.nombre, ...(avecPart ? { suffixe: `${x.pourcentage} %` } : {}) }));
+
+export const SECTIONS: { cle: keyof Indicateurs['repartitions']; titre: string; colonne: string; unite: string }[] = [
+  { cle: 'types', titre: "Accompagnements par type d'activité", colonne: "Type d'activité", unite: 'accompagnements' },
+  { cle: 'thematiques', titre: 'Accompagnements par thématique', colonne: 'Thématique', unite: 'accompagnements' },
+  { cle: 'thematiques_demarches', titre: 'Démarches administratives', colonne: 'Démarche', unite: 'accompagnements' },
+  { cle: 'materiel', titre: 'Matériel utilisé', colonne: 'Matériel', unite: 'accompagnements' },
+  { cle: 'lieux', titre: 'Lieux des accompagnements', colonne: 'Type de lieu', unite: 'accompagnements' },
+  { cle: 'durees', titre: 'Durées', colonne: 'Durée', unite: 'accompagnements' },
+  { cle: 'orientations', titre: 'Orientations', colonne: 'Orientée vers', unite: 'accompagnements' },
+  { cle: 'genres', titre: 'Genre des personnes', colonne: 'Genre', unite: 'personnes' },
+  { cle: 'tranches_age', titre: "Tranches d'âge des personnes", colonne: "Tranche d'âge", unite: 'personnes' },
+  { cle: 'statuts', titre: 'Statut des personnes', colonne: 'Statut', unite: 'personnes' },
+];
+
+function Filtres(p: StatistiquesView) {
+  const v = p.valeurs;
+  const e = p.errors ?? {};
+  const champ = (name: 'du' | 'au', label: string) => (
+    <div class={`fr-input-group fr-col-12 fr-col-md-3${e[name] ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={`champ-${name}`}>
+        {label}
+      </label>
+      <input class="fr-input" type="date" id={`champ-${name}`} name={name} value={v[name]} aria-invalid={e[name] ? 'true' : undefined} aria-describedby={e[name] ? `champ-${name}-erreur` : undefined} />
+      {e[name] ? (
+        <p class="fr-error-text" id={`champ-${name}-erreur`}>
+          {e[name]}
+        </p>
+      ) : null}
+    </div>
+  );
+  return (
+    <form method="get" action="/statistiques/perimetre" class="fr-mb-4w">
+      <fieldset class="fr-fieldset">
+        <legend class="fr-fieldset__legend">Période</legend>
+        <div class="fr-fieldset__element">
+          <ul class="fr-tags-group">
+            {p.presets.map((x) => (
+              <li key={x.label}>
+                <a class="fr-tag" href={`/statistiques/perimetre?${new URLSearchParams({ ...(v.echelle ? { echelle: v.echelle } : {}), ...(v.code ? { code: v.code } : {}), du: x.du, au: x.au })}`} aria-current={x.du === v.du && x.au === v.au ? 'true' : undefined}>
+                  {x.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div class="fr-fieldset__element fr-grid-row fr-grid-row--gutters">
+          {champ('du', 'Du')}
+          {champ('au', 'Au')}
+        </div>
+      </fieldset>
+      <div class="fr-grid-row fr-grid-row--gutters">
+        <div class={`fr-select-group fr-col-12 fr-col-md-4${e.echelle ? ' fr-select-group--error' : ''}`}>
+          <label class="fr-label" for="champ-echelle">
+            Périmètre
+          </label>
+          <select class="fr-select" id="champ-echelle" name="echelle" aria-describedby={e.echelle ? 'champ-echelle-erreur' : undefined}>
+            {p.echelles.map((x) => (
+              <option key={x} value={x} selected={x === v.echelle}>
+                {ECHELLE_LABELS[x]}
+              </option>
+            ))}
+          </select>
+          {e.echelle ? (
+            <p class="fr-error-text" id="champ-echelle-erreur">
+              {e.echelle}
+            </p>
+          ) : null}
+        </div>
+        <div class={`fr-input-group fr-col-12 fr-col-md-4${e.code ? ' fr-input-group--error' : ''}`}>
+          <label class="fr-label" for="champ-code">
+            Code du périmètre
+            <span class="fr-hint-text">Code de région ou de département (57), identifiant d'une structure ; vide : le vôtre</span>
+          </label>
+          <input class="fr-input" id="champ-code" name="code" value={v.code} maxLength={40} aria-describedby={e.code ? 'champ-code-erreur' : undefined} />
+          {e.code ? (
+            <p class="fr-error-text" id="champ-code-erreur">
+              {e.code}
+            </p>
+          ) : null}
+        </div>
+        <div class={`fr-select-group fr-col-12 fr-col-md-4${e.thematiques ? ' fr-select-group--error' : ''}`}>
+          <label class="fr-label" for="champ-thematiques">
+            Thématique
+          </label>
+          <select class="fr-select" id="champ-thematiques" name="thematiques">
+            <option value="">Toutes</option>
+            {THEMATIQUES.values.map((t) => (
+              <option key={t} value={t} selected={v.thematiques.includes(t)}>
+                {THEMATIQUES.labels[t]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <fieldset class={`fr-fieldset${e.types ? ' fr-fieldset--error' : ''}`} aria-describedby={e.types ? 'types-erreur' : undefined}>
+        <legend class="fr-fieldset__legend fr-text--regular">Types d'activité (aucun coché : tous)</legend>
+        {TYPES.values.map((t) => (
+          <div class="fr-fieldset__element fr-fieldset__element--inline" key={t}>
+            <div class="fr-checkbox-group">
+              <input type="checkbox" id={`type-${t}`} name="types" value={t} checked={v.types.includes(t)} />
+              <label class="fr-label" for={`type-${t}`}>
+                {TYPES.labels[t]}
+              </label>
+            </div>
+          </div>
+        ))}
+        {e.types ? (
+          <p class="fr-error-text" id="types-erreur">
+            {e.types}
+          </p>
+        ) : null}
+      </fieldset>
+      <button class="fr-btn" type="submit">
+        Afficher
+      </button>
+    </form>
+  );
+}
+
+export function StatistiquesPage(p: StatistiquesView) {
+  const i = p.indicateurs;
+  const titre = p.libelle ? `Statistiques — ${p.libelle}` : 'Statistiques';
+  return (
+    <Layout ctx={p.ctx} title={titre} wide>
+      <h1>{titre}</h1>
+      <ErrorSummary errors={p.errors} />
+      <Filtres {...p} />
+      {i ? (
+        <>
+          <h2>
+            Du {formatDate(p.valeurs.du)} au {formatDate(p.valeurs.au)}
+          </h2>
+          <p class="fr-text--sm">
+            Un atelier compte un accompagnement par participant. Les parts sont arrondies pour faire 100 %.{' '}
+            {p.direct ? 'Avec un filtre de thématique, les chiffres sont calculés directement à partir des comptes rendus.' : 'Chiffres à jour de la dernière saisie.'}
+          </p>
+          <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+            <Stat label="Activités" value={i.activites} />
+            <Stat label="Accompagnements" value={i.accompagnements} />
+            <Stat label="Participants aux ateliers" value={i.participants_ateliers} />
+            <Stat label="Personnes accompagnées" value={i.beneficiaires.total} />
+          </div>
+          <p>
+            Dont {formatNumber(i.beneficiaires.suivis)} bénéficiaires suivis, {formatNumber(i.beneficiaires.anonymes)} personnes anonymes ;{' '}
+            {formatNumber(i.beneficiaires.nouveaux)} nouvelles personnes sur la période.
+          </p>
+          <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mb-2w">
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.xlsx?${p.query}`}>
+                Télécharger (XLSX, une feuille par section)
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.csv?${p.query}`}>
+                Télécharger (CSV)
+              </a>
+            </li>
+          </ul>
+          <p class="fr-text--sm">
+            <a href={p.lienPartage}>Lien vers cette vue, avec ses filtres</a> : à copier pour la partager (lecture seule ; il ne s'ouvre que pour les
+            personnes dont les droits couvrent ce périmètre).
+          </p>
+          <h2>Évolution</h2>
+          <Colonnes id="mensuelle" titre="Accompagnements des 12 derniers mois" colonne="Mois" unite="accompagnements" barres={i.series.mensuelle.map((m) => ({ libelle: moisCourt(m.mois), nombre: m.accompagnements }))} />
+          <Colonnes id="quotidienne" titre="Accompagnements des 30 derniers jours" colonne="Jour" unite="accompagnements" barres={i.series.quotidienne.map((m) => ({ libelle: formatDate(m.jour).slice(0, 5), nombre: m.accompagnements }))} />
+          <h2>Répartitions</h2>
+          {SECTIONS.map((s) => (
+            <Barres key={s.cle} id={`rep-${s.cle}`} titre={s.titre} colonne={s.colonne} unite={s.unite} barres={barresDe(i.repartitions[s.cle])} />
+          ))}
+          {p.tops ? (
+            <>
+              <Barres id="heures" titre="Heures par type d'activité" colonne="Type d'activité" unite="heures" barres={p.tops.heures.map((h) => ({ libelle: h.libelle, nombre: h.heures }))} />
+              <Barres id="communes" titre="Communes les plus accompagnées" colonne="Commune" unite="accompagnements" barres={p.tops.communes} />
+              {p.tops.lieux.length ? <Barres id="lieux" titre="Lieux d'activité les plus actifs" colonne="Lieu" unite="accompagnements" barres={p.tops.lieux} /> : null}
+            </>
+          ) : null}
+        </>
+      ) : null}
+    </Layout>
+  );
+}
