@@ -210,6 +210,25 @@ export async function activites(opts: BenchOptions): Promise<BenchResult> {
       await bare.stop();
     }
 
+    // The same database work without the platform (the token's user, then the row and its audit entry
+    // in the platform's tables and indexes): what the database alone costs on this machine.
+    process.stderr.write(`  serveur nu, mêmes requêtes que la plateforme : ${opts.duration} s, ${CONSEILLERS} connexions… `);
+    const same = await startBare('memes-requetes', url.toString());
+    try {
+      const n0 = (await database.query<{ n: number }>('select count(*)::int as n from activites'))[0]!.n;
+      const b = await charger(same.port, tokens, body, opts.duration, failures);
+      const n1 = (await database.query<{ n: number }>('select count(*)::int as n from activites'))[0]!.n;
+      const memes = { ...b, insertedRows: n1 - n0, insertsPerSecond: round((n1 - n0) / b.seconds) };
+      process.stderr.write(`${memes.insertsPerSecond} insertions/s, p99 ${memes.latencyP99Ms} ms\n`);
+      data.bareMemesRequetes = memes;
+      const nu = data.bare as { insertsPerSecond: number; latencyP99Ms: number };
+      data.ratioMemesRequetes = { debit: round(post.insertsPerSecond / memes.insertsPerSecond, 2), p99: round(post.latencyP99Ms / memes.latencyP99Ms, 2) };
+      rows.push([`  serveur nu, mêmes requêtes (jeton, activité + journal)`, memes.insertsPerSecond, memes.latencyP50Ms, memes.latencyP99Ms, memes.latencyMaxMs, '—', '—']);
+      rows.push([`  ratio plateforme ÷ mêmes requêtes ; mêmes requêtes ÷ nu`, `${round(post.insertsPerSecond / memes.insertsPerSecond, 2)} ; ${round(memes.insertsPerSecond / nu.insertsPerSecond, 2)}`, '—', `${round(post.latencyP99Ms / memes.latencyP99Ms, 2)} ×`, '—', '—', '—']);
+    } finally {
+      await same.stop();
+    }
+
     // b) 100,000 activities of one conseiller, then the exports (BENCH_ACTIVITES_EXPORTS=0 skips them, to profile the writes).
     if (process.env.BENCH_ACTIVITES_EXPORTS !== '0') {
       const owner = userIds[0]!;

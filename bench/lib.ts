@@ -394,7 +394,7 @@ export async function benchDatabase(label: string): Promise<{ url: string; name:
  * Starts the bare baseline (bench/bare.mjs) in its own process: `insert` (one INSERT per POST) or
  * `bytes` (recorded answers from memory). Stop it with `stop()`.
  */
-export async function startBare(mode: 'insert' | 'bytes', arg: string): Promise<{ port: number; url: string; stop(): Promise<void> }> {
+export async function startBare(mode: 'insert' | 'memes-requetes' | 'bytes', arg: string): Promise<{ port: number; url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'bench', 'bare.mjs'), mode, String(port), arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   process.once('exit', () => child.kill('SIGKILL'));
