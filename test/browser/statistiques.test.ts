@@ -1,0 +1,68 @@
+/**
+ * The statistics pages in a real browser: the public page and a département's work without
+ * JavaScript (figures, charts and their tables, « < 5 »), and axe finds nothing on them nor on the
+ * signed-in page of a conseiller, a préfecture and ANCT (with the charts' data tables opened).
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/audit/audit.js';
+import { createApiToken } from '../../src/comptes/tokens.js';
+import { findUserByEmail } from '../../src/comptes/users.js';
+import { parisDate } from '../../src/activites/dates.js';
+import { browserApp, checkA11y, chromiumMissing, loginWithForm } from './helpers.js';
+
+describe.skipIf(chromiumMissing)('statistiques', () => {
+  const env = browserApp();
+  const today = parisDate(new Date());
+
+  beforeAll(async () => {
+    const db = env.t.database.db;
+    const token = (await createApiToken(db, SYSTEM_ACTOR, (await findUserByEmail(db, 'conseiller@demo.test'))!.id, 'test')).token;
+    const base = { date: today, duree_minutes: 60, lieu: { type: 'domicile', commune_insee: '57463' }, thematiques: ['email'] };
+    for (const body of [
+      { ...base, id: randomUUID(), type: 'individuel' },
+      { ...base, id: randomUUID(), type: 'collectif', titre_atelier: 'Atelier', participants: { total: 8, genres: { feminin: 5, masculin: 3 } } },
+    ]) {
+      const res = await env.t.app.inject({ method: 'POST', url: '/api/v1/activites', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      expect(res.statusCode).toBe(201);
+    }
+  });
+
+  it('/statistiques and a département work without JavaScript, small numbers shown « < 5 »', async () => {
+    const page = await env.page({ javaScriptEnabled: false });
+    expect((await page.goto('/statistiques'))?.status()).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Statistiques publiques du dispositif Conseiller numérique');
+    expect(await page.getByRole('img', { name: /Accompagnements par mois/ }).count()).toBe(1);
+    const moselle = page.getByRole('row', { name: /Moselle \(57\)/ });
+    expect(await moselle.getByRole('cell').allTextContents()).toEqual(['< 5', '9', '9', '< 5']);
+    // the drill-down by the form, without script
+    await page.getByLabel('Voir un département').selectOption('57');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.waitForURL(/departement=57/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Moselle (57)');
+    const cells = await page.locator('td.cn-num').allTextContents();
+    for (const c of cells.filter((x) => x && !x.endsWith('%'))) expect(c === '< 5' || c === '0' || Number(c.replace(/\s/g, '')) >= 5, c).toBe(true);
+  }, 120_000);
+
+  for (const path of ['/statistiques', '/statistiques?departement=57']) {
+    it(`axe : aucune violation sur ${path}`, async () => {
+      const page = await env.page();
+      expect((await page.goto(path))?.status()).toBe(200);
+      for (const d of await page.locator('details').all()) await d.locator('summary').click();
+      expect(await checkA11y(page)).toEqual([]);
+    }, 120_000);
+  }
+
+  for (const email of ['conseiller@demo.test', 'prefecture57@demo.test', 'admin@demo.test']) {
+    it(`axe : aucune violation sur la page de statistiques de ${email}`, async () => {
+      const page = await env.page();
+      page.setDefaultTimeout(45_000);
+      await loginWithForm(page, email);
+      expect((await page.goto('/statistiques/perimetre'))?.status()).toBe(200);
+      expect(await page.locator('.cn-stat').first().textContent()).toBe('2');
+      for (const d of await page.locator('details').all()) await d.locator('summary').click();
+      expect(await page.getByRole('table', { name: "Accompagnements par type d'activité" }).getByRole('row', { name: /Atelier collectif/ }).getByRole('cell').allTextContents()).toEqual(['8', '89 %']);
+      expect(await checkA11y(page)).toEqual([]);
+    }, 180_000);
+  }
+});
