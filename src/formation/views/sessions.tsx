@@ -126,7 +126,8 @@ export function OrganismeDashboard(p: {
   const noms = p.organismes.map((o) => o.nom).join(', ');
   return (
     <Layout ctx={p.ctx} title="Tableau de bord" wide>
-      <h1>Tableau de bord · {noms || 'Organisme de formation'}</h1>
+      <h1>Tableau de bord</h1>
+      <p class="fr-text--lead">{noms || 'Organisme de formation'}</p>
       {p.organismes.length === 0 ? (
         <EmptyState title="Aucun organisme rattaché">Votre compte n'est rattaché à aucun organisme de formation. Demandez à l'ANCT ou à la Banque des Territoires de vous y rattacher.</EmptyState>
       ) : (
