@@ -53,6 +53,8 @@ const ROUTES: Record<string, Allowed> = {
   'GET /statistiques': 'public',
   'GET /api/v1/statistiques/publiques': 'public',
   'GET /api/v1/statistiques/publiques.csv': 'public',
+  'GET /couverture': ['admin', 'prefecture'],
+  'GET /api/v1/couverture': ['admin', 'prefecture'],
   'GET /': 'public',
   'GET /accessibilite': 'public',
   'GET /mentions-legales': 'public',

@@ -4,9 +4,11 @@ import type { AppDeps } from '../platform/deps.js';
 import { registerStatistiquesApi } from './routes/api.js';
 import { registerStatistiquesPages } from './routes/pages.js';
 import { registerStatistiquesPubliques } from './routes/publique.js';
+import { registerCouverture } from './routes/couverture.js';
 
 export function registerStatistiquesRoutes(app: FastifyInstance, deps: AppDeps): void {
   registerStatistiquesApi(app, deps);
   registerStatistiquesPages(app, deps);
   registerStatistiquesPubliques(app, deps);
+  registerCouverture(app, deps);
 }

@@ -65,4 +65,21 @@ describe.skipIf(chromiumMissing)('statistiques', () => {
       expect(await checkA11y(page)).toEqual([]);
     }, 180_000);
   }
+
+  it('axe : aucune violation sur /couverture (préfecture), qui marche sans JavaScript', async () => {
+    const page = await env.page();
+    page.setDefaultTimeout(45_000);
+    await loginWithForm(page, 'prefecture57@demo.test');
+    expect((await page.goto('/couverture'))?.status()).toBe(200);
+    expect(await page.getByRole('img', { name: /Carte des communes/ }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: /Les communes les plus éloignées/ }).getByRole('row').count()).toBeGreaterThan(1);
+    expect(await checkA11y(page)).toEqual([]);
+    const nojs = await env.page({ javaScriptEnabled: false });
+    await loginWithForm(nojs, 'admin@demo.test');
+    expect((await nojs.goto('/couverture'))?.status()).toBe(200);
+    await nojs.getByLabel('Département').selectOption('54');
+    await nojs.getByRole('button', { name: 'Afficher' }).click();
+    await nojs.waitForURL(/departement=54/);
+    expect(await nojs.getByRole('heading', { level: 1 }).textContent()).toContain('Meurthe-et-Moselle (54)');
+  }, 180_000);
 });
