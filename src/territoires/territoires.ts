@@ -82,7 +82,9 @@ interface Data {
 
 let cache: Data | undefined;
 
-const byPopulation = (a: Commune, b: Commune) => b.population - a.population || a.nom.localeCompare(b.nom, 'fr');
+/** One French collator for every comparison (`localeCompare(…, 'fr')` builds one per call: seconds at start-up). */
+const frCollator = new Intl.Collator('fr');
+const byPopulation = (a: Commune, b: Commune) => b.population - a.population || frCollator.compare(a.nom, b.nom);
 
 function load(): Data {
   if (cache) return cache;
@@ -140,7 +142,7 @@ function load(): Data {
       if (p + 3 <= n.length) push(trigrams, n.slice(p, p + 3), i);
     }
   });
-  for (const list of byDepartement.values()) list.sort((a, b) => a.nom.localeCompare(b.nom, 'fr'));
+  for (const list of byDepartement.values()) list.sort((a, b) => frCollator.compare(a.nom, b.nom));
   suffixes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.commune - b.commune));
 
   cache = {
