@@ -366,3 +366,49 @@ describe('costs for Banque des Territoires', () => {
     expect(text((await clients.get('organisme@demo.test')!.get('/tableau-de-bord/organisme_formation')).body)).toContain('Niveau 1 : parcours de 300 h');
   });
 });
+
+describe('providers and self-enrolment', () => {
+  it('ANCT creates a provider and invites its staff: a new account by mail, or the role added to an existing one', async () => {
+    const admin = clients.get('admin@demo.test')!;
+    await admin.get('/formation/organismes');
+    const bad = await admin.post('/formation/organismes', { nom: '', taux: 'vingt' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="champ-nom-erreur"');
+    expect(bad.body).toContain('id="champ-taux-erreur"');
+    const ok = await admin.post('/formation/organismes', { nom: 'Formations de Lorraine', taux: '30,50' });
+    expect(ok.statusCode).toBe(303);
+    const url = ok.headers.location as string;
+    const page = await admin.get(url);
+    expect(text(page.body)).toContain("Taux horaire de la convention : 30,50 € de l'heure.");
+    expect((await admin.post(`${url}/personnels`, { email: 'pas-une-adresse', prenom: '', nom: 'X' })).statusCode).toBe(400);
+    expect((await admin.post(`${url}/personnels`, { email: 'formatrice@lorraine.test', prenom: 'Fanny', nom: 'Formatrice' })).statusCode).toBe(303);
+    const [mail] = await listOutbox(db(), 1, 'formatrice@lorraine.test');
+    expect(mail!.subject).toBe('Votre compte Conseiller numérique');
+    expect(mail!.text).toContain('/mot-de-passe/nouveau?jeton=');
+    // An existing account gets the role and the provider's dashboard, and still nothing of Léa's record.
+    expect((await admin.post(`${url}/personnels`, { email: 'nancy@formation.test', prenom: 'N', nom: 'N' })).statusCode).toBe(303);
+    const nancy = await client('nancy@formation.test');
+    const dash = await nancy.get('/tableau-de-bord/organisme_formation');
+    expect(dash.statusCode).toBe(200);
+    expect(text(dash.body)).toContain('Formations de Lorraine');
+    expect((await nancy.get(`/formation/conseillers/${leaId}`)).statusCode).toBe(404);
+    expect(text((await admin.get(url)).body)).toContain('Fanny Formatrice (formatrice@lorraine.test)');
+  });
+
+  it('a conseiller enrols in an upcoming session from their page, once', async () => {
+    const lea = clients.get('lea@formation.test')!;
+    const page = await lea.get('/formation/moi');
+    const id = /action="\/formation\/sessions\/([0-9a-f-]{36})\/inscription"(?:(?!<\/form>)[\s\S])*?à « Parcours court : les démarches en ligne »/.exec(page.body)?.[1];
+    expect(id).toBeDefined();
+    const res = await lea.post(`/formation/sessions/${id}/inscription`);
+    expect([res.statusCode, res.headers.location]).toEqual([303, '/formation/moi']);
+    const after = text((await lea.get('/formation/moi')).body);
+    expect(after).toContain('Parcours court : les démarches en ligne Institut de la médiation numérique du Grand Est');
+    expect(after).toContain('Inscrit·e');
+    const again = await lea.post(`/formation/sessions/${id}/inscription`);
+    expect(again.statusCode).toBe(303);
+    expect(text((await lea.get('/formation/moi')).body)).toContain('Ce conseiller est déjà inscrit à cette session.');
+    // The provider sees the enrolment; the hours done do not change until it records attendance.
+    expect((await api('GET', '/api/v1/conseillers/moi/formation', tokens.get('lea@formation.test')!)).json().heures_realisees).toBe(70);
+  });
+});
