@@ -67,8 +67,8 @@ interface Data {
   byInsee: Map<string, Commune>;
   byPostcode: Map<string, Commune[]>;
   byDepartement: Map<string, Commune[]>;
-  /** Search index; commune numbers are positions in `communes`, so smaller means more populated. */
-  search: {
+  /** Search index, built on the first search (not at start-up); commune numbers are positions in `communes`, so smaller means more populated. */
+  search?: {
     names: string[];
     byName: Map<string, number[]>;
     /** Every normalised name from each of its word starts, sorted, with its commune and whether it is the whole name. */
@@ -121,29 +121,13 @@ function load(): Data {
   }
   communes.sort(byPopulation);
 
-  const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
-    const list = m.get(k);
-    if (!list) m.set(k, [v]);
-    else if (list[list.length - 1] !== v) list.push(v);
-  };
   const byPostcode = new Map<string, Commune[]>();
   const byDepartement = new Map<string, Commune[]>();
-  const byName = new Map<string, number[]>();
-  const trigrams = new Map<string, number[]>();
-  const names = communes.map((c) => normaliseName(c.nom));
-  const suffixes: { key: string; commune: number; whole: boolean }[] = [];
-  communes.forEach((c, i) => {
+  for (const c of communes) {
     for (const cp of c.codesPostaux) push(byPostcode, cp, c);
     push(byDepartement, c.departement, c);
-    const n = names[i]!;
-    push(byName, n, i);
-    for (let p = 0; p < n.length; p++) {
-      if (p === 0 || n[p - 1] === ' ') suffixes.push({ key: n.slice(p), commune: i, whole: p === 0 });
-      if (p + 3 <= n.length) push(trigrams, n.slice(p, p + 3), i);
-    }
-  });
+  }
   for (const list of byDepartement.values()) list.sort((a, b) => frCollator.compare(a.nom, b.nom));
-  suffixes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.commune - b.commune));
 
   cache = {
     regions,
@@ -154,16 +138,48 @@ function load(): Data {
     byInsee: new Map(communes.map((c) => [c.insee, c])),
     byPostcode,
     byDepartement,
-    search: {
-      names,
-      byName,
-      keys: suffixes.map((x) => x.key),
-      keyCommune: Int32Array.from(suffixes, (x) => x.commune),
-      keyWhole: Uint8Array.from(suffixes, (x) => (x.whole ? 1 : 0)),
-      trigrams,
-    },
   };
   return cache;
+}
+
+const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
+  const list = m.get(k);
+  if (!list) m.set(k, [v]);
+  else if (list[list.length - 1] !== v) list.push(v);
+};
+
+/** The search index of the communes' names, built once on the first search. */
+function searchIndex(): NonNullable<Data['search']> {
+  const data = load();
+  if (data.search) return data.search;
+  const { communes } = data;
+  const byName = new Map<string, number[]>();
+  const trigrams = new Map<string, number[]>();
+  const names = communes.map((c) => normaliseName(c.nom));
+  const suffixes: { key: string; commune: number; whole: boolean }[] = [];
+  communes.forEach((_c, i) => {
+    const n = names[i]!;
+    push(byName, n, i);
+    for (let p = 0; p < n.length; p++) {
+      if (p === 0 || n[p - 1] === ' ') suffixes.push({ key: n.slice(p), commune: i, whole: p === 0 });
+      if (p + 3 <= n.length) push(trigrams, n.slice(p, p + 3), i);
+    }
+  });
+  suffixes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.commune - b.commune));
+  data.search = {
+    names,
+    byName,
+    keys: suffixes.map((x) => x.key),
+    keyCommune: Int32Array.from(suffixes, (x) => x.commune),
+    keyWhole: Uint8Array.from(suffixes, (x) => (x.whole ? 1 : 0)),
+    trigrams,
+  };
+  return data.search;
+}
+
+/** Builds the communes' data and search index now (after start-up, so that the first search does not wait). */
+export function prechargerTerritoires(): void {
+  searchIndex();
 }
 
 /** Lower case, no accents, ligatures expanded, any punctuation as one space, `st`/`ste` spelt out. */
@@ -208,7 +224,7 @@ export function searchCommunes(query: string, limit = 10): Commune[] {
   }
   const n = normaliseName(q);
   if (!n || limit <= 0) return [];
-  const { names, byName, keys, keyCommune, keyWhole, trigrams } = data.search;
+  const { names, byName, keys, keyCommune, keyWhole, trigrams } = searchIndex();
 
   const exact = (byName.get(n) ?? []).slice(0, limit);
   // Names, then other words, starting with the query: one range of the sorted keys.
@@ -314,7 +330,7 @@ export function trouverCommune(text: string, codePostal = ''): CommuneTrouvee {
   const dep = /\s*\((\d[\dAB]?\d?)\)\s*$/i.exec(t)?.[1]?.toUpperCase();
   const nameText = dep ? t.slice(0, t.lastIndexOf('(')) : t;
   const name = normaliseName(nameText);
-  let exact = (data.search.byName.get(name) ?? []).map((i) => data.communes[i]!);
+  let exact = (searchIndex().byName.get(name) ?? []).map((i) => data.communes[i]!);
   if (dep) exact = exact.filter((c) => c.departement === dep);
   if (codePostal && exact.length > 1) {
     const inPostcode = exact.filter((c) => c.codesPostaux.includes(codePostal));
