@@ -25,6 +25,7 @@ import { recrutement } from './recrutement.js';
 import { conventions } from './conventions.js';
 import { importBench } from './import.js';
 import { soak } from './soak.js';
+import { statistiques } from './statistiques.js';
 
 interface Entry {
   run: BenchFn;
@@ -45,6 +46,7 @@ const BENCHMARKS: Record<string, Entry> = {
   conventions: { run: conventions, default: false, description: 'conventions sur PostgreSQL : 5 000 structures, 15 000 postes, 60 000 versements — tableau national de la Banque (p95) contre le SQL nu, exports CSV/XLSX (durée, Ko, RSS max) contre un select nu' },
   import: { run: importBench, default: false, description: 'import de lieux : un CSV de près de 20 Mo envoyé par le formulaire ; p99 de /healthz pendant l’import contre le même serveur au repos (objectif < 100 ms)' },
   soak: { run: soak, default: false, description: 'endurance : 10 minutes de trafic mêlé (recherche, API des lieux, connexions, écritures de CRA, exports) sur PostgreSQL ; RSS, tas et caches chaque minute, p99 par minute (objectif : tas plat après la chauffe, p99 sans dérive)' },
+  statistiques: { run: statistiques, default: false, description: 'statistiques sur PostgreSQL : 1 000 000 activités générées (BENCH_STATISTIQUES=10000000 pour l’objectif), lectures nationales / départementales / structure par les agrégats contre un GROUP BY direct (p50, p95, ratio), écritures avec et sans agrégats' },
   fuzz: { run: fuzz, default: false, description: 'fuzz des routes : entrées hostiles sur chaque route, anonyme et 4 rôles ; compte les 5xx (doit être 0) et les 4xx mal formées' },
 };
 // --------------------------------------------------------------------------------------------------

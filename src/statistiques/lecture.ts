@@ -138,32 +138,36 @@ function territoiresEntre(p: Perimetre, du: string, au: string, dimension?: stri
 /** The figures of a scope and a period from the aggregates (a themes filter needs the records: lireFigures). */
 export async function lireAgregats(db: Db, p: Perimetre, f: Filtre): Promise<Figures> {
   const cj = colonnesDe('j', 'jour');
-  const lignes = parTerritoire(p, f)
-    ? await rows<LigneSql>(db, sql`select t.dimension, t.valeur, ${SOMMES} from statistiques_territoires t where ${territoiresEntre(p, f.du, f.au)} group by t.dimension, t.valeur`)
-    : await rows<LigneSql>(db, sql`select j.dimension, j.valeur, ${SOMMES} from statistiques_jours j where ${entre(cj.jour, f.du, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by j.dimension, j.valeur`);
+  const territoire = parTerritoire(p, f);
+  // Four independent reads, sent together (a pool runs them side by side; PGlite queues them).
+  const lignes = territoire
+    ? rows<LigneSql>(db, sql`select t.dimension, t.valeur, ${SOMMES} from statistiques_territoires t where ${territoiresEntre(p, f.du, f.au)} group by t.dimension, t.valeur`)
+    : rows<LigneSql>(db, sql`select j.dimension, j.valeur, ${SOMMES} from statistiques_jours j where ${entre(cj.jour, f.du, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by j.dimension, j.valeur`);
   const cp = colonnesDe('q', 'jour');
-  const suivis = await suivisDe(
+  const suivis = suivisDe(
     db,
     sql`select q.beneficiaire_id, q.jour, q.genre, q.tranche_age, q.statut from statistiques_presences q where ${entre(cp.jour, f.du, f.au)} and ${portee(p, cp)}${typesDe(f, raw('q.type'))}`,
     sql`select 1 from statistiques_presences o where o.beneficiaire_id = p.beneficiaire_id and o.jour < ${f.du}::date`,
   );
   const debutSerie = `${moisDeSerie(f.au)[0]}-01`;
   const debutJours = joursDeSerie(f.au)[0]!;
-  let mensuelle: Figures['mensuelle'];
-  let quotidienne: Figures['quotidienne'];
-  if (parTerritoire(p, f)) {
-    mensuelle = await rows(db, sql`select to_char(t.debut, 'YYYY-MM') as mois, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
+  type Point = { mois: string; jour: string; activites: number; accompagnements: number };
+  let mensuelle: Promise<Point[]>;
+  let quotidienne: Promise<Point[]>;
+  if (territoire) {
+    mensuelle = rows(db, sql`select to_char(t.debut, 'YYYY-MM') as mois, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
       from statistiques_territoires t where ${territoiresEntre(p, debutSerie, f.au, 'total')} group by 1`);
-    quotidienne = await rows(db, sql`select t.debut::text as jour, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
+    quotidienne = rows(db, sql`select t.debut::text as jour, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
       from statistiques_territoires t where t.granularite = 'jour' and t.dimension = 'total' and t.debut between ${debutJours}::date and ${f.au}::date and ${portee(p, colonnesDe('t', 'debut'))} group by 1`);
   } else {
     const serie = (debut: string, cle: string) =>
-      rows<{ mois: string; jour: string; activites: number; accompagnements: number }>(db, sql`select ${raw(cle)}, sum(j.activites)::int as activites, sum(j.accompagnements)::int as accompagnements
+      rows<Point>(db, sql`select ${raw(cle)}, sum(j.activites)::int as activites, sum(j.accompagnements)::int as accompagnements
         from statistiques_jours j where j.dimension = 'total' and ${entre(cj.jour, debut, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by 1`);
-    mensuelle = await serie(debutSerie, `to_char(j.jour, 'YYYY-MM') as mois`);
-    quotidienne = await serie(debutJours, `j.jour::text as jour`);
+    mensuelle = serie(debutSerie, `to_char(j.jour, 'YYYY-MM') as mois`);
+    quotidienne = serie(debutJours, `j.jour::text as jour`);
   }
-  return { ...figuresDe(lignes, suivis), mensuelle, quotidienne };
+  const [l, s, m, q] = await Promise.all([lignes, suivis, mensuelle, quotidienne]);
+  return { ...figuresDe(l, s), mensuelle: m, quotidienne: q };
 }
 
 // ------------------------------------------------------------------------------------------------
