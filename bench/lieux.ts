@@ -6,9 +6,11 @@
  *      open filter, bounded to RAYON_OUVERT_KM), each query with its own instant within that minute;
  *   b) over HTTP: the synthetic CSV and the real JSON imported with the CLI (`lieux:import`), then the
  *      real server (node dist/main.js) under autocannon: GET /api/v1/lieux?lat&lon&services&limit=20 at
- *      `--connections` (200 when left at the default) connections, random points;
+ *      `--connections` (200 when left at the default) connections, 500 random points in turn (after the warm-up,
+ *      answers of the hot-answer cache), then a bare Fastify sending the same bytes from memory, loaded the same way;
+ *      on PostgreSQL (BENCH_LIEUX_PGLITE=1: the embedded database);
  *   c) the /trouver results page: bytes on the wire with gzip, HTML alone and with its style sheets and scripts.
- * Targets: a) p99 < 2 ms (open now at night: p99 < 5 ms); b) p99 < 20 ms; c) < 60 KB.
+ * Targets: a) p99 < 2 ms (open now at night: p99 < 5 ms); b) throughput ≥ 0.6 of the bare server's, p99 ≤ 1.5 × its p99; c) < 60 KB.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ROOT, makeTempDir, removeTempDir, round, startBare, startServer, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
+import { ROOT, benchDatabase, makeTempDir, removeTempDir, round, startBare, startServer, type BenchOptions, type BenchResult, type Cell, percentile } from './lib.js';
 import { buildSnapshot, MoteurLieux, RAYON_OUVERT_KM } from '../src/lieux/recherche.js';
 import { lireFichier, preparer } from '../src/lieux/import.js';
 import { FIELDS, FRAIS_A_CHARGE, MODALITES_ACCES, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, type LieuV1 } from '../src/lieux/standard.js';
@@ -184,7 +186,13 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
   const dataDir = makeTempDir('lieux');
   const csvFile = join(dataDir, 'synthetiques.csv');
   writeFileSync(csvFile, stringify(synth.map(toRecord), { header: true, columns: [...FIELDS] }));
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', DEMO: '1' };
+  // PostgreSQL, as in production (BENCH_LIEUX_PGLITE=1: the embedded database, whose queries — the
+  // 5-second poll of the places' signature — run on the server's own thread).
+  const base = process.env.BENCH_LIEUX_PGLITE === '1' ? null : await benchDatabase('lieux');
+  const serverEnv: Record<string, string> = base ? { DATABASE_URL: base.url, SESSION_SECRET: 'bench-secret-suffisamment-long' } : {};
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: base?.url ?? '', LOG_LEVEL: 'warn', DEMO: '1', ...serverEnv };
+  process.stderr.write(`  base : ${base ? `PostgreSQL (${base.name})` : 'PGlite'}\n`);
+  data.base = base ? 'postgres' : 'pglite';
   for (const [file, source] of [
     [csvFile, 'bench'],
     [join(SHARED, 'lieux', 'cnfs-2022.json'), 'cnfs'],
@@ -200,7 +208,7 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
   }
 
   process.stderr.write('  démarrage du serveur… ');
-  const server = await startServer(dataDir);
+  const server = await startServer(dataDir, { env: serverEnv });
   process.stderr.write(`prêt en ${round(server.readyMs)} ms\n`);
   try {
     const service = encodeURIComponent('Aide aux démarches administratives');
@@ -222,8 +230,8 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
     process.stderr.write(`${round(ac.requests.average)} req/s\n`);
     const http = { connections, requestsPerSec: round(ac.requests.average), p50Ms: ac.latency.p50, p99Ms: ac.latency.p99, maxMs: ac.latency.max, non2xx: ac.non2xx, errors: ac.errors, timeouts: ac.timeouts };
     data.http = http;
-    rows.push([`GET /api/v1/lieux (${connections} connexions)`, http.p50Ms, http.p99Ms, '< 20 ms', `${http.requestsPerSec} req/s, non-2xx ${http.non2xx}, erreurs ${http.errors + http.timeouts}`]);
-    if (http.p99Ms >= 20) failures.push(`GET /api/v1/lieux : p99 ${http.p99Ms} ms (objectif < 20 ms)`);
+    // The goal is relative to the bare server below (the machine's own limit, in the same run).
+    rows.push([`GET /api/v1/lieux (${connections} connexions)`, http.p50Ms, http.p99Ms, 'voir le ratio', `${http.requestsPerSec} req/s, non-2xx ${http.non2xx}, erreurs ${http.errors + http.timeouts}`]);
     if (http.non2xx || http.errors || http.timeouts) failures.push(`GET /api/v1/lieux : ${http.non2xx} non-2xx, ${http.errors} erreurs, ${http.timeouts} timeouts`);
 
     // The bare baseline: a bare Fastify returning the same bytes from memory, loaded the same way.
@@ -250,6 +258,8 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
       rows.push(['  serveur nu : les mêmes octets depuis la mémoire', nu.p50Ms, nu.p99Ms, '', `${nu.requestsPerSec} req/s, non-2xx ${nu.non2xx}`]);
       rows.push(['  ratio plateforme ÷ nu', '—', `${ratio.p99} ×`, 'débit ≥ 0,6 ; p99 ≤ 1,5 ×', `débit ${ratio.debit}`]);
       if (nu.non2xx) failures.push(`serveur nu : ${nu.non2xx} réponses non-2xx`);
+      if (ratio.debit < 0.6) failures.push(`GET /api/v1/lieux : débit ${ratio.debit} du serveur nu (objectif ≥ 0,6)`);
+      if (ratio.p99 > 1.5) failures.push(`GET /api/v1/lieux : p99 ${ratio.p99} × celui du serveur nu (objectif ≤ 1,5 ×)`);
     } finally {
       await bare.stop();
     }
@@ -281,6 +291,7 @@ export async function lieux(opts: BenchOptions): Promise<BenchResult> {
     const stop = await server.stop(15_000);
     if (!stop.ok) failures.push(`arrêt par SIGTERM → code ${stop.code}`);
     removeTempDir(dataDir);
+    await base?.drop();
   }
   return { table: { columns: ['mesure', 'p50 ms', 'p99 ms', 'objectif', 'détail'], rows }, data, failures };
 }
