@@ -26,7 +26,8 @@ describe('the training demo', () => {
   it('tells the story of the issue', async () => {
     const [o] = await listerOrganismes(t.database.db);
     expect(o).toMatchObject({ nom: 'Institut de la médiation numérique du Grand Est', tauxHoraireCentimes: 2_500, personnels: 1, demo: true });
-    expect((await listerSessions(t.database.db, [o!.id])).length).toBe(3);
+    expect((await listerSessions(t.database.db, [o!.id], { initiales: true })).length).toBe(3);
+    expect((await listerSessions(t.database.db, [o!.id], { modules: true })).length).toBe(3);
     const camille = await dossier('conseiller@demo.test');
     expect([camille.heuresRealisees, camille.heuresRequises, camille.certifie]).toEqual([70, 140, false]);
     const sarah = await dossier('sarah.demo@demo.test');

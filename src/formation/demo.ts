@@ -54,7 +54,9 @@ export async function seedDemoFormation(db: Db, today: string): Promise<void> {
     { titre: 'Cybersécurité : repérer et déjouer les arnaques en ligne', heures: 7 as const, description: 'Hameçonnage, faux conseillers, sites frauduleux : les réflexes à transmettre.' },
     { titre: 'Accompagner les démarches de santé en ligne', heures: 7 as const, description: 'Mon espace santé, prise de rendez-vous, téléconsultation.' },
   ]) {
-    await creerModule(db, anct.actor, { annee, organismeId: o.id, ...m });
+    const module = await creerModule(db, anct.actor, { annee, organismeId: o.id, ...m });
+    // Each module has a session in the coming weeks (a day for 7 h, two for 14 h), remote.
+    await creerSession(db, a, o.id, { titre: `Module : ${m.titre}`, debut: addDays(today, 14), fin: addDays(today, m.heures === 14 ? 15 : 14), heures: m.heures, lieu: null, aDistance: true, capacite: 30, moduleId: module.id });
   }
   const karim = await acteur(db, 'coordinateur@demo.test');
   if (camille && sarah) {

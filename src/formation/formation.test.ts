@@ -412,3 +412,35 @@ describe('providers and self-enrolment', () => {
     expect((await api('GET', '/api/v1/conseillers/moi/formation', tokens.get('lea@formation.test')!)).json().heures_realisees).toBe(70);
   });
 });
+
+describe('the provider’s dashboard, the modules’ sessions, the OpenAPI document', () => {
+  it('the provider lists the conseillers it trains with their progress, and nobody else', async () => {
+    const page = text((await clients.get('organisme@demo.test')!.get('/tableau-de-bord/organisme_formation')).body);
+    expect(page).toContain('Léa Lambert Ville de Metz 70 / 140 h En retard');
+    expect(page).toContain('Camille Conseillère Ville de Metz 70 / 140 h');
+    const autre = text((await clients.get('autre@formation.test')!.get('/tableau-de-bord/organisme_formation')).body);
+    expect(autre).not.toContain('Léa Lambert');
+    expect(autre).toContain('Aucun conseiller pour le moment');
+  });
+
+  it('the catalogue lists the modules’ sessions, and a conseiller enrols in one', async () => {
+    const lea = clients.get('lea@formation.test')!;
+    const page = await lea.get('/formation/catalogue');
+    expect(text(page.body)).toContain('Module : Cybersécurité : repérer et déjouer les arnaques en ligne Institut de la médiation numérique du Grand Est');
+    const id = /action="\/formation\/sessions\/([0-9a-f-]{36})\/inscription"(?:(?!<\/form>)[\s\S])*?à « Module : Cybersécurité/.exec(page.body)?.[1];
+    expect(id).toBeDefined();
+    expect((await lea.post(`/formation/sessions/${id}/inscription`)).statusCode).toBe(303);
+    expect(text((await lea.get('/formation/moi')).body)).toContain('Module : Cybersécurité : repérer et déjouer les arnaques en ligne (module annuel)');
+  });
+
+  it('documents both routes with their real schemas', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const get = doc.paths['/api/v1/conseillers/{id}/formation'].get;
+    expect(get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Formation' });
+    expect(doc.components.schemas.Formation.required).toEqual(['heures_requises', 'heures_realisees', 'ccp1', 'pix', 'module_annuel']);
+    expect(doc.components.schemas.Formation.properties.module_annuel.required).toEqual(['annee', 'statut']);
+    const post = doc.paths['/api/v1/sessions-formation/{id}/presences'].post;
+    expect(post.requestBody.content['application/json'].schema.required).toEqual(['conseiller_id', 'heures']);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+  });
+});

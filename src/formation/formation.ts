@@ -152,7 +152,8 @@ export async function conseillerRecrute(db: Db, userId: string): Promise<Conseil
   const courant = d.contrats[0]!;
   return {
     userId,
-    nom: d.nom || (d.candidat ? `${d.candidat.prenom} ${d.candidat.nom}` : ''),
+    // The name recruitment's lists show (the candidate's), else the account's.
+    nom: d.candidat ? `${d.candidat.prenom} ${d.candidat.nom}` : d.nom,
     debutContrat: debuts[0] ?? null,
     structure: courant.structure,
     structureIds: [...new Set(d.contrats.map((c) => c.structureId))],
@@ -278,12 +279,13 @@ export interface LigneSession extends Session {
 const inscritsCount = sql<number>`(select count(*)::int from ${inscriptions} i where i.session_id = ${sessions.id})`;
 
 /** A provider's sessions (all providers' when `organismeIds` is null), soonest first. */
-export async function listerSessions(db: Db, organismeIds: string[] | null, opts: { aVenirDepuis?: string; initiales?: boolean } = {}): Promise<LigneSession[]> {
+export async function listerSessions(db: Db, organismeIds: string[] | null, opts: { aVenirDepuis?: string; initiales?: boolean; modules?: boolean } = {}): Promise<LigneSession[]> {
   if (organismeIds && !organismeIds.length) return [];
   const conds = [
     organismeIds ? inArray(sessions.organismeId, organismeIds) : undefined,
     opts.aVenirDepuis ? sql`${sessions.fin} >= ${opts.aVenirDepuis}` : undefined,
     opts.initiales ? sql`${sessions.moduleId} is null` : undefined,
+    opts.modules ? sql`${sessions.moduleId} is not null` : undefined,
   ];
   const rows = await db
     .select({ s: sessions, organisme: organismes.nom, inscrits: inscritsCount })
@@ -429,4 +431,18 @@ export async function dossierFormation(db: Db, c: ConseillerRecrute, today: stri
     module: { annee, statut: statutModule(c.debutContrat, annee, choix?.c), titre: choix?.titre ?? null, moduleId: choix?.c.moduleId ?? null, realiseLe: choix?.c.realiseLe ?? null },
     coutCentimes: coutFormation(suivies.map((r) => ({ heures: r.i.heuresPresence ?? 0, tauxHoraireCentimes: r.taux }))),
   };
+}
+
+/** The conseillers a provider trains (assessed by it, or enrolled in its sessions), with their progress. */
+export async function conseillersDeOrganisme(db: Db, organismeId: string, today: string): Promise<DossierFormation[]> {
+  const [p, i] = await Promise.all([
+    db.select({ id: parcours.conseillerId }).from(parcours).where(eq(parcours.organismeId, organismeId)),
+    db.selectDistinct({ id: inscriptions.conseillerId }).from(inscriptions).innerJoin(sessions, eq(sessions.id, inscriptions.sessionId)).where(eq(sessions.organismeId, organismeId)),
+  ]);
+  const out: DossierFormation[] = [];
+  for (const id of new Set([...p, ...i].map((r) => r.id))) {
+    const c = await conseillerRecrute(db, id);
+    if (c) out.push(await dossierFormation(db, c, today));
+  }
+  return out.sort((a, b) => a.conseiller.nom.localeCompare(b.conseiller.nom, 'fr'));
 }

@@ -5,7 +5,7 @@ import { actorOf, type AppDeps } from '../../platform/deps.js';
 import { formBody, isCalendarDate, notFound } from '../../platform/http.js';
 import { parisCalendarDate } from '../../platform/paris.js';
 import { validateModule, validateSujet } from '../regles.js';
-import { conseillerRecrute, dossierFormation, FormationError, listerOrganismes, ressourceOrganisme } from '../formation.js';
+import { conseillerRecrute, dossierFormation, FormationError, listerOrganismes, listerSessions, ressourceOrganisme } from '../formation.js';
 import { choisirModule, choisisseursDe, creerModule, getModule, marquerRealise, modulesDeAnnee, proposerSujet, propositionsDeAnnee, voter } from '../catalogue.js';
 import { CataloguePage, ModulePage, type CatalogueProps } from '../views/catalogue.js';
 
@@ -17,14 +17,20 @@ export function registerCatalogueRoutes(app: FastifyInstance, deps: AppDeps): vo
     const annee = Number(today.slice(0, 4));
     const user = request.user!;
     let conseiller: CatalogueProps['conseiller'];
+    const inscrites = new Set<string>();
     if (can(user, 'formation:conseiller')) {
       const c = await conseillerRecrute(db, user.id);
-      const m = c ? (await dossierFormation(db, c, today)).module : undefined;
+      const d = c ? await dossierFormation(db, c, today) : undefined;
+      const m = d?.module;
+      for (const s of d?.sessions ?? []) inscrites.add(s.sessionId);
       conseiller = { statut: m?.statut ?? 'non_du', moduleId: m?.moduleId ?? null, realiseLe: m?.realiseLe ?? null };
     }
+    const modules = await modulesDeAnnee(db, annee);
+    const ids = new Set(modules.map((m) => m.id));
+    const sessions = (await listerSessions(db, null, { aVenirDepuis: today, modules: true })).filter((s) => s.moduleId !== null && ids.has(s.moduleId));
     const gerer = can(user, 'formation:catalogue-gerer') ? { organismes: (await listerOrganismes(db)).map((o) => ({ id: o.id, nom: o.nom })) } : undefined;
     return reply.html(
-      CataloguePage({ ctx: request.ctx(), annee, modules: await modulesDeAnnee(db, annee), propositions: await propositionsDeAnnee(db, annee + 1, conseiller ? user.id : null), conseiller, gerer, ...extra }),
+      CataloguePage({ ctx: request.ctx(), annee, modules, sessions, inscrites, propositions: await propositionsDeAnnee(db, annee + 1, conseiller ? user.id : null), conseiller, gerer, ...extra }),
       status,
     );
   }

@@ -6,6 +6,7 @@ import { parisCalendarDate } from '../../platform/paris.js';
 import { validatePositionnement, validatePresence, validateSession } from '../regles.js';
 import {
   conseillerParEmail,
+  conseillersDeOrganisme,
   creerSession,
   enregistrerPositionnement,
   enregistrerPresence,
@@ -30,7 +31,7 @@ export function registerOrganismeRoutes(app: FastifyInstance, deps: AppDeps): vo
     const annee = Number(parisCalendarDate().slice(0, 4));
     const mods = orgs[0] ? await modulesDeAnnee(db, annee, orgs[0].id) : [];
     return reply.html(
-      OrganismeDashboard({ ctx: request.ctx(), organismes: orgs, sessions: await listerSessions(db, orgs.map((o) => o.id)), bareme: await lireBareme(db), modules: mods, ...extra }),
+      OrganismeDashboard({ ctx: request.ctx(), organismes: orgs, sessions: await listerSessions(db, orgs.map((o) => o.id)), bareme: await lireBareme(db), modules: mods, conseillers: orgs[0] ? await conseillersDeOrganisme(db, orgs[0].id, parisCalendarDate()) : [], ...extra }),
       status,
     );
   }

@@ -4,12 +4,18 @@ import { Breadcrumb, Csrf, EmptyState, ErrorSummary, Input, Select, type FieldEr
 import { LIMITES, STATUTS_MODULE, type StatutModule } from '../regles.js';
 import type { LigneModule, LigneProposition } from '../catalogue.js';
 import { dateFr } from './format.js';
+import { TableSessions } from './sessions.js';
+import type { LigneSession } from '../formation.js';
 
 export interface CatalogueProps {
   ctx: PageContext;
   annee: number;
   modules: LigneModule[];
   propositions: LigneProposition[];
+  /** The upcoming sessions of the year's modules. */
+  sessions: LigneSession[];
+  /** The sessions the reading conseiller is enrolled in. */
+  inscrites?: Set<string>;
   /** The conseiller reading: their module of the year. */
   conseiller?: { statut: StatutModule; moduleId: string | null; realiseLe: string | null } | undefined;
   /** ANCT: the form to publish a module. */
@@ -99,6 +105,12 @@ export function CataloguePage(p: CatalogueProps) {
         )
       ) : (
         <EmptyState title="Catalogue pas encore publié">L'ANCT publie le catalogue de l'année à partir des thèmes votés par les conseillers.</EmptyState>
+      )}
+      <h2>Sessions des modules</h2>
+      {p.sessions.length ? (
+        <TableSessions sessions={p.sessions} lien={false} caption={`Sessions à venir des modules ${p.annee}`} {...(c ? { inscription: { csrf: p.ctx.csrf, inscrites: p.inscrites ?? new Set<string>() } } : {})} />
+      ) : (
+        <p>Aucune session de module à venir pour le moment : les organismes les publient au fil de l'année.</p>
       )}
       <h2>Thèmes proposés pour {p.annee + 1}</h2>
       {p.propositions.length ? (

@@ -2,8 +2,8 @@
 import { Layout, type PageContext } from '../../platform/views/layout.js';
 import { Breadcrumb, Csrf, EmptyState, ErrorSummary, Input, Select, type FieldErrors, type FormValues } from '../../platform/views/components.js';
 import { COMPETENCES, LIMITES, NIVEAUX_PIX, type Bareme } from '../regles.js';
-import type { Inscrit, LigneSession, Organisme, Session } from '../formation.js';
-import { periode } from './format.js';
+import type { DossierFormation, Inscrit, LigneSession, Organisme, Session } from '../formation.js';
+import { BadgeParcours, periode, progression } from './format.js';
 
 function TableSessions(p: { sessions: LigneSession[]; lien: boolean; caption: string; inscription?: { csrf: string; inscrites: Set<string> } }) {
   return (
@@ -120,6 +120,7 @@ export function OrganismeDashboard(p: {
   sessions: LigneSession[];
   bareme: Bareme;
   modules: { id: string; titre: string; heures: number }[];
+  conseillers: DossierFormation[];
   positionnement?: { values: FormValues; errors: FieldErrors };
   session?: { values: FormValues; errors: FieldErrors };
 }) {
@@ -134,6 +135,38 @@ export function OrganismeDashboard(p: {
         <>
           <h2>Vos sessions</h2>
           {p.sessions.length ? <TableSessions sessions={p.sessions} lien caption="Sessions de votre organisme" /> : <p>Aucune session publiée pour le moment.</p>}
+          <h2>Conseillers en formation</h2>
+          {p.conseillers.length ? (
+            <div class="fr-table cn-table-scroll">
+              <table>
+                <caption>Conseillers positionnés ou inscrits chez vous</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Conseiller</th>
+                    <th scope="col">Structure</th>
+                    <th scope="col">Heures</th>
+                    <th scope="col">Parcours initial</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.conseillers.map((d) => (
+                    <tr>
+                      <td>
+                        <a href={`/formation/conseillers/${d.conseiller.userId}`}>{d.conseiller.nom}</a>
+                      </td>
+                      <td>{d.conseiller.structure}</td>
+                      <td>{progression(d.heuresRealisees, d.heuresRequises)}</td>
+                      <td>
+                        <BadgeParcours statut={d.statut} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p>Aucun conseiller pour le moment : enregistrez un positionnement ou inscrivez un conseiller à une session.</p>
+          )}
           <p>
             <a href="/formation/catalogue">Catalogue des modules thématiques</a>
           </p>
