@@ -5,7 +5,9 @@ import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { createApiToken } from '../comptes/tokens.js';
 import { findUserByEmail } from '../comptes/users.js';
 import { communesOfDepartement } from '../territoires/territoires.js';
-import { plusEloignees, populationAuDela } from './couverture.js';
+import { buildSnapshot } from '../lieux/recherche.js';
+import type { LieuV1 } from '../lieux/standard.js';
+import { plusEloignees, plusProche, populationAuDela } from './couverture.js';
 
 describe('pure rules', () => {
   const communes = [
@@ -22,6 +24,21 @@ describe('pure rules', () => {
     // A 1000 × 3 = E 300 × 10 = 3000: the larger population first; then B 1500, C 1250
     expect(plusEloignees(communes).map((c) => c.nom)).toEqual(['D', 'A', 'E', 'B', 'C']);
     expect(plusEloignees(communes, 2).map((c) => c.nom)).toEqual(['D', 'A']);
+  });
+});
+
+describe('plusProche: one walk of the k-d tree, places with conseillers only', () => {
+  const lieu = (id: string, lat: number, lng: number, cn: boolean) =>
+    ({ id, nom: id, latitude: lat, longitude: lng, code_insee: null, horaires: null, services: [], publics_specifiquement_adresses: [], prise_en_charge_specifique: [], frais_a_charge: [], itinerance: [], dispositif_programmes_nationaux: cn ? ['Conseillers numériques'] : ['France Services'] }) as unknown as LieuV1;
+  // Metz 49.1193, 6.1757; a place without conseillers in Metz itself, one with them in Thionville (~27 km)
+  const s = buildSnapshot([lieu('metz', 49.1193, 6.1757, false), lieu('thionville', 49.3579, 6.1684, true)], 'test');
+  it('skips the places without conseillers, measures the great-circle distance', () => {
+    expect(plusProche(s, 49.1193, 6.1757)).toBeCloseTo(26.6, 0);
+    expect(plusProche(s, 49.3579, 6.1684)).toBe(0);
+  });
+  it('none within 100 km: null (Marseille), and no place at all: null', () => {
+    expect(plusProche(s, 43.2965, 5.3698)).toBeNull();
+    expect(plusProche(buildSnapshot([], 'vide'), 49, 6)).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@
  * away weighted by population. Kept per département for the index's snapshot: recomputed once the places
  * change (the index rebuilds on every change and follows other instances' by their signature).
  */
+import { around, distance } from 'geokdbush';
 import type { MoteurLieux } from '../lieux/recherche.js';
 import { boundedCache } from '../platform/cache.js';
 import { communesOfDepartement } from '../territoires/territoires.js';
@@ -46,6 +47,48 @@ export function plusEloignees<T extends Pick<CommuneCouverture, 'population' | '
 
 const cache = boundedCache<string, Couverture>({ name: 'statistiques.couverture', max: 200, ttlMs: 3_600_000 });
 
+type Snapshot = Awaited<ReturnType<MoteurLieux['ready']>>;
+
+/** Per snapshot of the places: which points of its k-d tree are places with conseillers. */
+const avecConseillers = new WeakMap<Snapshot, Uint8Array>();
+function drapeaux(s: Snapshot): Uint8Array {
+  let f = avecConseillers.get(s);
+  if (!f) {
+    f = Uint8Array.from(s.points, (i) => (s.lieux[i]!.dispositif_programmes_nationaux.includes(PROGRAMME) ? 1 : 0));
+    avecConseillers.set(s, f);
+  }
+  return f;
+}
+
+const RAYON_TERRE_KM = 6371;
+
+/**
+ * The distance (km) from (lat, lng) to the nearest place with conseillers within RAYON_MAX_KM, or null:
+ * one nearest-neighbour walk of the tree. A point outside a box holding the whole circle passes the
+ * test so that the walk stops there when no place qualifies (the same guard as the finder's).
+ */
+export function plusProche(s: Snapshot, lat: number, lng: number): number | null {
+  if (!s.tree) return null;
+  const cn = drapeaux(s);
+  const ang = (RAYON_MAX_KM * (1 + 1e-9)) / RAYON_TERRE_KM;
+  const dLat = (ang * 180) / Math.PI;
+  const cosMin = Math.cos((Math.min(90, Math.abs(lat) + dLat) * Math.PI) / 180);
+  const ratio = cosMin > 0 ? Math.sin(ang / 2) / cosMin : Infinity;
+  const dLng = ratio >= 1 ? Infinity : (2 * Math.asin(ratio) * 180) / Math.PI;
+  const ids = around(s.tree, lng, lat, 1, RAYON_MAX_KM, (p: number) => {
+    const l = s.lieux[s.points[p]!]!;
+    let dx = Math.abs(l.longitude! - lng);
+    if (dx > 180) dx = 360 - dx;
+    if (Math.abs(l.latitude! - lat) > dLat || dx > dLng) return true;
+    return cn[p] === 1;
+  });
+  if (!ids.length) return null;
+  const l = s.lieux[s.points[ids[0]!]!]!;
+  if (cn[ids[0]!] !== 1) return null;
+  const d = distance(lng, lat, l.longitude!, l.latitude!);
+  return d > RAYON_MAX_KM ? null : Math.round(d * 10) / 10;
+}
+
 export async function couvertureDepartement(moteur: MoteurLieux, departement: string): Promise<Couverture> {
   const snapshot = await moteur.ready();
   const key = `${departement}|${snapshot.signature}|${snapshot.lieux.length}`;
@@ -54,17 +97,7 @@ export async function couvertureDepartement(moteur: MoteurLieux, departement: st
   const communes: CommuneCouverture[] = [];
   for (const c of communesOfDepartement(departement)) {
     if (c.communeParente) continue; // arrondissements: their commune is counted
-    let distance: number | null = null;
-    for (const limit of [8, 64]) {
-      const proches = moteur.nearestSync(c.lat, c.lng, {}, limit, RAYON_MAX_KM);
-      const r = proches.find((x) => x.lieu.dispositif_programmes_nationaux.includes(PROGRAMME));
-      if (r && r.distanceKm !== null) {
-        distance = Math.round(r.distanceKm * 10) / 10;
-        break;
-      }
-      if (proches.length < limit) break;
-    }
-    communes.push({ insee: c.insee, nom: c.nom, population: c.population, distance_km: distance, lat: c.lat, lng: c.lng });
+    communes.push({ insee: c.insee, nom: c.nom, population: c.population, distance_km: plusProche(snapshot, c.lat, c.lng), lat: c.lat, lng: c.lng });
   }
   const out: Couverture = { communes, population_au_dela_km: populationAuDela(communes), population: communes.reduce((a, c) => a + c.population, 0) };
   cache.set(key, out);
