@@ -19,7 +19,7 @@ import { candidats, contrats, equipeMembres, misesEnRelation } from '../recrutem
 import { synchroniserStructures } from '../recrutement/recrutement.js';
 import { Appariement } from '../recrutement/matching.js';
 import { creerOrganisme } from './formation.js';
-import { personnels } from './schema.js';
+import { personnels, sessions } from './schema.js';
 import { addMonths } from './regles.js';
 import { relancerRetards } from './jobs.js';
 import { createMailer, listOutbox } from '../platform/mail.js';
@@ -109,6 +109,8 @@ describe('the provider records the path, the sessions and the attendance', () =>
     const page = await c.get(`/formation/conseillers/${leaId}`);
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('Parcours initial : 0 / 140 h');
+    // The way back is the provider's dashboard (the compliance dashboard is not theirs).
+    expect(page.body).toContain('class="fr-breadcrumb__link" href="/tableau-de-bord/organisme_formation"');
   });
 
   it('adjusts the path only within 70–315 h and with a reason, audited', async () => {
@@ -410,6 +412,10 @@ describe('providers and self-enrolment', () => {
     expect(text((await lea.get('/formation/moi')).body)).toContain('Ce conseiller est déjà inscrit à cette session.');
     // The provider sees the enrolment; the hours done do not change until it records attendance.
     expect((await api('GET', '/api/v1/conseillers/moi/formation', tokens.get('lea@formation.test')!)).json().heures_realisees).toBe(70);
+    // A session already over is not open to enrolment.
+    const [passee] = (await db().select().from(sessions)).filter((x) => x.fin < today);
+    expect((await lea.post(`/formation/sessions/${passee!.id}/inscription`)).statusCode).toBe(303);
+    expect(text((await lea.get('/formation/moi')).body)).toContain('est terminée : choisissez une session à venir.');
   });
 });
 

@@ -19,7 +19,12 @@ export function registerDossierRoutes(app: FastifyInstance, deps: AppDeps): void
     const today = parisCalendarDate();
     const d = await dossierFormation(db, c, today);
     const saisir = (await organismesDe(db, request.user!)).length > 0 && can(request.user, 'formation:organisme');
-    return reply.html(DossierPage({ ctx: request.ctx(), d, droits: { saisir, couts: can(request.user, 'formation:couts') }, ...extra }), status);
+    const retour = can(request.user, 'formation:suivi')
+      ? { href: '/formation/suivi', label: 'Suivi de la formation' }
+      : can(request.user, 'tableau-de-bord:organisme_formation')
+        ? { href: '/tableau-de-bord/organisme_formation', label: 'Tableau de bord' }
+        : { href: '/formation/moi', label: 'Ma formation' };
+    return reply.html(DossierPage({ ctx: request.ctx(), d, droits: { saisir, couts: can(request.user, 'formation:couts') }, retour, ...extra }), status);
   }
 
   app.get('/formation/moi', { config: { access: 'formation:conseiller' } }, async (request, reply) => {
@@ -52,6 +57,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/formation/sessions/:id/inscription', { config: { access: 'formation:conseiller' } }, async (request, reply) => {
     const s = await getSession(db, (request.params as { id: string }).id);
     if (!s) return notFound(request, reply);
+    if (s.fin < parisCalendarDate()) return reply.flash(`La session « ${s.titre} » est terminée : choisissez une session à venir.`, 'erreur').redirect('/formation/moi', 303);
     try {
       await inscrire(db, actorOf(request), s.id, request.user!.id);
     } catch (e) {

@@ -106,6 +106,8 @@ export function DossierPage(p: {
   values?: FormValues;
   /** Which form the errors belong to. */
   form?: 'ajustement' | 'certification';
+  /** Where the breadcrumb leads back: the dashboard of the reader's role. */
+  retour?: { href: string; label: string };
   children?: preact.ComponentChildren;
 }) {
   const { d } = p;
@@ -113,7 +115,7 @@ export function DossierPage(p: {
   const titre = p.moi ? 'Ma formation' : `Formation de ${d.conseiller.nom}`;
   return (
     <Layout ctx={p.ctx} title={titre}>
-      {p.moi ? null : <Breadcrumb trail={[{ href: '/formation/suivi', label: 'Suivi de la formation' }]} current={{ href: base, label: d.conseiller.nom }} />}
+      {p.moi ? null : <Breadcrumb trail={[p.retour ?? { href: '/formation/suivi', label: 'Suivi de la formation' }]} current={{ href: base, label: d.conseiller.nom }} />}
       <h1>{titre}</h1>
       <p>
         {d.conseiller.structure}
