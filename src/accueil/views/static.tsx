@@ -94,8 +94,7 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
         ))}
       </div>
       <p class="fr-text--sm">
-        Pas encore sur la plateforme : le suivi de la formation des conseillers et les statistiques nationales publiques. Elles arrivent
-        dans les prochaines versions.
+        Pas encore sur la plateforme : les statistiques nationales publiques. Elles arrivent dans les prochaines versions.
       </p>
     </Layout>
   );
@@ -111,6 +110,7 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
       ['/recrutement', 'Recruter : candidats proches, mises en relation'],
       ['/ma-convention', 'Signer la convention, suivre les versements'],
       ['/lieux', 'Gérer ses lieux d’accueil'],
+      ['/formation/suivi', 'Suivre la formation de ses conseillers'],
     ],
   },
   {
@@ -126,7 +126,12 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
       ['/activites/nouvelle', 'Enregistrer un accompagnement (même hors connexion)'],
       ['/beneficiaires', 'Suivre ses bénéficiaires'],
       ['/coordination', 'Suivre son équipe (coordinateurs)'],
+      ['/formation/moi', 'Suivre sa formation, choisir son module de l’année'],
     ],
+  },
+  {
+    qui: 'Organisme de formation',
+    liens: [['/tableau-de-bord/organisme_formation', 'Positionnements, sessions et présences']],
   },
   {
     qui: 'Préfecture',
@@ -137,6 +142,7 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
     liens: [
       ['/programme/coselec', 'Comités de sélection et décisions'],
       ['/conventions', 'Conventions, versements, postes à rendre'],
+      ['/formation/suivi', 'Suivi de la formation, retards, coûts'],
     ],
   },
 ];
