@@ -7,8 +7,9 @@ describe('the journal in words', () => {
     expect(actionLabel('utilisateur.desactive')).toBe('Compte désactivé');
     expect(actionLabel('recrutement.interessee')).toBe('Candidat présélectionné');
     expect(actionLabel('conventions.sans_suite')).toBe('Convention classée sans suite');
-    expect(actionLabel('formation.session_publiee')).toBe('Session publiee');
-    expect(actionLabel('formation.session_publiee')).not.toContain('.');
+    expect(actionLabel('formation.session_publiee')).toBe('Session de formation publiée');
+    expect(actionLabel('inconnu.action_sans_libelle')).toBe('Action sans libelle');
+    expect(actionLabel('inconnu.action_sans_libelle')).not.toContain('.');
   });
 
   it('names the object and links to its page only with a real id', () => {
