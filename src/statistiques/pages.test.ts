@@ -64,6 +64,27 @@ describe('/statistiques/perimetre', () => {
     expect((await clients.conseiller!.get('/statistiques/perimetre?echelle=national')).statusCode).toBe(403);
   });
 
+  it('the territory table: ANCT by région or département, a préfecture by structure (records, people, posts, active conseillers)', async () => {
+    const ligne = (html: string, nom: string) => {
+      const m = new RegExp(`<th scope="row">${nom.replace(/[()]/g, '\\$&')}</th>(.*?)</tr>`, 's').exec(html);
+      return m ? [...m[1]!.matchAll(/<td class="cn-num">([^<]*)<\/td>/g)].map((x) => x[1]) : null;
+    };
+    const national = (await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}`)).body;
+    expect(national).toContain('Activité et conseillers par région');
+    // activities, accompagnements, people, posts granted, in post, active, inactive, rate
+    expect(ligne(national, 'Grand Est')!.slice(0, 3)).toEqual(['2', '9', '9']);
+    expect(ligne(national, 'Grand Est')![5]).toBe('1');
+    expect(ligne(national, 'Bretagne')!.slice(0, 3)).toEqual(['0', '0', '0']);
+    const parDep = (await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&par=departement`)).body;
+    expect(ligne(parDep, 'Moselle (57)')!.slice(0, 3)).toEqual(['2', '9', '9']);
+    const pref = (await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}`)).body;
+    expect(pref).toContain('Activité et conseillers par structure');
+    const metz = [...pref.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td class="cn-num">2<\/td>\s*<td class="cn-num">9<\/td>/g)];
+    expect(metz.length).toBe(1);
+    // a conseiller's own page has no territory table
+    expect((await clients.conseiller!.get('/statistiques/perimetre')).body).not.toContain('Activité et conseillers par');
+  });
+
   it('says a bad filter beside its field (400), never a 500', async () => {
     const res = await clients.admin!.get('/statistiques/perimetre?du=2026-07-01&au=2026-06-01&types=visite');
     expect(res.statusCode).toBe(400);

@@ -11,6 +11,7 @@ import { commune } from '../../territoires/territoires.js';
 import { getLieu } from '../../lieux/lieux.js';
 import { ECHELLE_LABELS, heuresParType, jourSuivant, premiers, type Echelle, type Figures } from '../regles.js';
 import { lireStatistiques, type Lecture } from './shared.js';
+import { tableauTerritorial, type LigneTableau, type Regroupement } from '../tableau.js';
 import { barresDe, moisCourt, SECTIONS, StatistiquesPage, type Tops, type Valeurs } from '../views/page.js';
 
 /** The scales a user may choose on the page, their own first. */
@@ -86,6 +87,28 @@ export function sectionsExport(r: Extract<Lecture, { ok: true }>, t: Tops): { no
   return sections.map((s, k) => (k === 0 ? s : { ...s, lignes: [...filtres, [], ...s.lignes] }));
 }
 
+/** The territory table that goes with a scope: national by région (or département), a région by département, a département by structure. */
+async function tableauDe(db: AppDeps['db'], r: Extract<Lecture, { ok: true }>, parDemande: string, today: string): Promise<{ par: Regroupement; lignes: LigneTableau[] } | null> {
+  const e = r.perimetre.echelle;
+  let par: Regroupement;
+  if (e === 'national') par = parDemande === 'departement' ? 'departement' : 'region';
+  else if (e === 'region') par = 'departement';
+  else if (e === 'departement') par = 'structure';
+  else return null;
+  const deps = e === 'national' ? null : r.perimetre.resource.departements;
+  const f = { du: r.parametres.du, au: r.parametres.au, types: [], thematiques: [] };
+  return { par, lignes: await tableauTerritorial(db, par, deps, f, today) };
+}
+
+const LIBELLE_PAR: Record<Regroupement, string> = { region: 'Région', departement: 'Département', structure: 'Structure' };
+
+function feuilleTableau(t: { par: Regroupement; lignes: LigneTableau[] }): (string | number)[][] {
+  return [
+    [LIBELLE_PAR[t.par], 'Activités', 'Accompagnements', 'Personnes', 'Postes attribués', 'En poste', 'Actifs', 'Inactifs', "Taux d'activation (%)"],
+    ...t.lignes.map((l) => [l.nom, l.activites, l.accompagnements, l.personnes, l.postesAttribues, l.enPoste, l.actifs, l.inactifs, l.tauxActivation ?? '']),
+  ];
+}
+
 export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): void {
   async function lire(request: FastifyRequest) {
     const q = request.query as Record<string, unknown>;
@@ -111,7 +134,8 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
     const common = { ctx: request.ctx(), valeurs, echelles: echellesDe(request.user!), query, presets: presets(today), lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}` };
     if (!r.ok && r.status === 403) return forbidden(request, reply);
     if (!r.ok) return reply.html(StatistiquesPage({ ...common, errors: r.errors, direct: false }), 400);
-    return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: r.parametres.thematiques.length > 0 }));
+    const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), today);
+    return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: r.parametres.thematiques.length > 0, ...(tableau ? { tableau } : {}) }));
   });
 
   for (const format of ['csv', 'xlsx'] as const) {
@@ -120,6 +144,8 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
       if (!r.ok && r.status === 403) return forbidden(request, reply);
       if (!r.ok) return reply.code(400).type('text/plain; charset=utf-8').send(Object.values(r.errors).join('\n'));
       const sections = sectionsExport(r, await tops(deps.db, r.figures));
+      const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), parisDate(new Date()));
+      if (tableau) sections.push({ nom: `Par ${LIBELLE_PAR[tableau.par].toLowerCase()}`, lignes: [...sections[0]!.lignes.slice(0, 4), [], ...feuilleTableau(tableau)] });
       return envoyer(reply, format, `statistiques-${r.parametres.du}-${r.parametres.au}`, sections);
     });
   }

@@ -6,6 +6,7 @@ import { formatDate } from '../../activites/dates.js';
 import type { Indicateurs, Part } from '../regles.js';
 import { ECHELLE_LABELS, type Echelle } from '../regles.js';
 import { Barres, Colonnes, type Barre } from './graphiques.js';
+import type { LigneTableau, Regroupement } from '../tableau.js';
 
 export interface Valeurs {
   du: string;
@@ -37,6 +38,61 @@ export interface StatistiquesView {
   lienPartage: string;
   /** The figures came from the records (a themes filter), not the aggregates. */
   direct: boolean;
+  tableau?: { par: Regroupement; lignes: LigneTableau[] };
+}
+
+const PAR: Record<Regroupement, string> = { region: 'Région', departement: 'Département', structure: 'Structure' };
+
+function TableauTerritorial(p: { t: { par: Regroupement; lignes: LigneTableau[] }; query: string; national: boolean }) {
+  const { t } = p;
+  return (
+    <>
+      <h2>Par {PAR[t.par].toLowerCase()}</h2>
+      {p.national ? (
+        <ul class="fr-tags-group">
+          {(['region', 'departement'] as const).map((x) => (
+            <li key={x}>
+              <a class="fr-tag" href={`/statistiques/perimetre?${p.query}&par=${x}`} aria-current={x === t.par ? 'true' : undefined}>
+                Par {PAR[x].toLowerCase()}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p class="fr-text--sm">
+        Sur la période, tous types et thématiques ; actifs : une activité saisie ces 31 derniers jours ; en poste : contrats en cours (postes
+        attribués par le comité de sélection).
+      </p>
+      <div class="fr-table fr-table--sm">
+        <table>
+          <caption>Activité et conseillers par {PAR[t.par].toLowerCase()}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{PAR[t.par]}</th>
+              {['Activités', 'Accompagnements', 'Personnes', 'Postes attribués', 'En poste', 'Actifs', 'Inactifs', "Taux d'activation"].map((h) => (
+                <th scope="col" class="cn-num" key={h}>
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {t.lignes.map((l) => (
+              <tr key={l.code}>
+                <th scope="row">{l.nom}</th>
+                {[l.activites, l.accompagnements, l.personnes, l.postesAttribues, l.enPoste, l.actifs, l.inactifs].map((n, k) => (
+                  <td class="cn-num" key={k}>
+                    {formatNumber(n)}
+                  </td>
+                ))}
+                <td class="cn-num">{l.tauxActivation === null ? '—' : `${l.tauxActivation} %`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
 }
 
 const MOIS_COURTS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
@@ -206,6 +262,7 @@ export function StatistiquesPage(p: StatistiquesView) {
             <a href={p.lienPartage}>Lien vers cette vue, avec ses filtres</a> : à copier pour la partager (lecture seule ; il ne s'ouvre que pour les
             personnes dont les droits couvrent ce périmètre).
           </p>
+          {p.tableau ? <TableauTerritorial t={p.tableau} query={p.query} national={p.valeurs.echelle === 'national'} /> : null}
           <h2>Évolution</h2>
           <Colonnes id="mensuelle" titre="Accompagnements des 12 derniers mois" colonne="Mois" unite="accompagnements" barres={i.series.mensuelle.map((m) => ({ libelle: moisCourt(m.mois), nombre: m.accompagnements }))} />
           <Colonnes id="quotidienne" titre="Accompagnements des 30 derniers jours" colonne="Jour" unite="accompagnements" barres={i.series.quotidienne.map((m) => ({ libelle: formatDate(m.jour).slice(0, 5), nombre: m.accompagnements }))} />
