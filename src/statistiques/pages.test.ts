@@ -126,6 +126,7 @@ describe('/statistiques (public) and its open data', () => {
     const dep = await t.app.inject({ method: 'GET', url: '/statistiques?departement=57' });
     expect(dep.statusCode).toBe(200);
     expect(dep.body).toContain('Moselle (57)');
+    expect(dep.body).toContain("Habitants éloignés d'un lieu où des conseillers numériques sont présents");
     // every number cell of the page (tables of the charts and of the département), percentages aside
     const cells = [...dep.body.matchAll(/<td class="cn-num">([^<]*)<\/td>/g)].map((m) => m[1]!).filter((c) => !c.endsWith('%') && c !== '');
     expect(cells.length).toBeGreaterThan(20);

@@ -4,7 +4,7 @@ import { can, type Principal } from '../../platform/access.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { forbidden } from '../../platform/http.js';
 import { addApiPaths } from '../../platform/openapi.js';
-import { MoteurLieux } from '../../lieux/recherche.js';
+import type { MoteurLieux } from '../../lieux/recherche.js';
 import { departement, departements } from '../../territoires/territoires.js';
 import { couvertureDepartement } from '../couverture.js';
 import { CouverturePage } from '../views/couverture.js';
@@ -25,9 +25,7 @@ function departementDe(request: FastifyRequest, api: boolean): Choix {
   return { ok: true, code };
 }
 
-export function registerCouverture(app: FastifyInstance, deps: AppDeps): void {
-  const moteur = new MoteurLieux(deps.db, { pollMs: 5_000 });
-  app.addHook('onClose', async () => moteur.close());
+export function registerCouverture(app: FastifyInstance, deps: AppDeps, moteur: MoteurLieux): void {
   const liste = departements().map((d) => ({ code: d.code, nom: d.nom }));
 
   app.get('/couverture', { config: { access: 'statistiques:couverture' } }, async (request, reply) => {

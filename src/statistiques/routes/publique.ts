@@ -6,6 +6,8 @@ import { parisDate } from '../../activites/dates.js';
 import { departement, departements } from '../../territoires/territoires.js';
 import { lirePubliques, type Publiques } from '../publique.js';
 import { PubliquePage } from '../views/publique.js';
+import type { MoteurLieux } from '../../lieux/recherche.js';
+import { couvertureDepartement } from '../couverture.js';
 
 /** The département asked (?departement=57), null for France, or an error naming the parameter. */
 function departementDe(q: unknown): { ok: true; code: string | null } | { ok: false; reason: string } {
@@ -33,12 +35,15 @@ export function csvPubliques(d: Publiques): string {
   return `\uFEFF${l.map((r) => r.map(csvCell).join(';')).join('\r\n')}\r\n`;
 }
 
-export function registerStatistiquesPubliques(app: FastifyInstance, deps: AppDeps): void {
+export function registerStatistiquesPubliques(app: FastifyInstance, deps: AppDeps, moteur: MoteurLieux): void {
   const liste = departements().map((d) => ({ code: d.code, nom: d.nom }));
   app.get('/statistiques', { config: { access: 'public' } }, async (request, reply) => {
     const d = departementDe(request.query);
     if (!d.ok) return reply.html(PubliquePage({ ctx: request.ctx(), data: await lirePubliques(deps.db, parisDate(new Date())), departementsListe: liste, erreur: d.reason }), 400);
-    return reply.header('cache-control', 'public, max-age=60').html(PubliquePage({ ctx: request.ctx(), data: await lirePubliques(deps.db, parisDate(new Date()), d.code), departementsListe: liste }));
+    // A département's page gives the public summary of its coverage (population far from help).
+    const c = d.code ? await couvertureDepartement(moteur, d.code) : null;
+    const couverture = c ? { population: c.population, auDela: c.population_au_dela_km } : undefined;
+    return reply.header('cache-control', 'public, max-age=60').html(PubliquePage({ ctx: request.ctx(), data: await lirePubliques(deps.db, parisDate(new Date()), d.code), departementsListe: liste, ...(couverture ? { couverture } : {}) }));
   });
   app.get('/api/v1/statistiques/publiques', { config: { access: 'public' } }, async (request, reply) => {
     const d = departementDe(request.query);

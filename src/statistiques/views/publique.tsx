@@ -9,7 +9,7 @@ import { moisCourt } from './page.js';
 const n = (c: Cellule) => (c === MASQUE ? MASQUE : formatNumber(c));
 const num = (c: Cellule) => (c === MASQUE ? 0 : c);
 
-export function PubliquePage(p: { ctx: PageContext; data: Publiques; departementsListe: { code: string; nom: string }[]; erreur?: string }) {
+export function PubliquePage(p: { ctx: PageContext; data: Publiques; departementsListe: { code: string; nom: string }[]; erreur?: string; couverture?: { population: number; auDela: Record<'5' | '10' | '20', number> } }) {
   const d = p.data;
   const dep = d.perimetre.echelle === 'departement';
   const titre = dep ? `Statistiques publiques — ${d.perimetre.nom} (${d.perimetre.code})` : 'Statistiques publiques du dispositif Conseiller numérique';
@@ -133,6 +133,30 @@ export function PubliquePage(p: { ctx: PageContext; data: Publiques; departement
           </tbody>
         </table>
       </div>
+      {p.couverture ? (
+        <>
+          <h2>Éloignement d'un lieu</h2>
+          <div class="fr-table fr-table--sm">
+            <table>
+              <caption>Habitants éloignés d'un lieu où des conseillers numériques sont présents (sur {formatNumber(p.couverture.population)})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Distance à vol d'oiseau</th>
+                  <th scope="col" class="cn-num">Habitants</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(['5', '10', '20'] as const).map((k) => (
+                  <tr key={k}>
+                    <th scope="row">À plus de {k} km</th>
+                    <td class="cn-num">{formatNumber(p.couverture!.auDela[k])}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
       <h2>Données ouvertes</h2>
       <p>
         Les mêmes chiffres sous Licence Ouverte 2.0 :{' '}
