@@ -8,7 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../platform/db.js';
 import type { Actor } from '../audit/audit.js';
 import { findUserByEmail } from '../comptes/users.js';
-import { organismes, personnels, sessions, modules, choixModules, parcours, certifications, propositions, inscriptions } from './schema.js';
+import { organismes, personnels, sessions, modules, choixModules, parcours, certifications, propositions, inscriptions, relances } from './schema.js';
 import { creerOrganisme, creerSession, enregistrerCertification, enregistrerPositionnement, enregistrerPresence, inscrire } from './formation.js';
 import { creerModule, proposerSujet, voter } from './catalogue.js';
 import { addMonths } from './regles.js';
@@ -77,6 +77,7 @@ export async function deleteDemoFormation(tx: Db, demoUserIds: string[]): Promis
     await tx.delete(certifications).where(inArray(certifications.conseillerId, demoUserIds));
     await tx.delete(parcours).where(inArray(parcours.conseillerId, demoUserIds));
     await tx.delete(inscriptions).where(inArray(inscriptions.conseillerId, demoUserIds));
+    await tx.delete(relances).where(inArray(relances.conseillerId, demoUserIds));
   }
   if (!ids.length) return;
   const mods = (await tx.select({ id: modules.id }).from(modules).where(inArray(modules.organismeId, ids))).map((r) => r.id);

@@ -439,10 +439,15 @@ export async function conseillersDeOrganisme(db: Db, organismeId: string, today:
     db.select({ id: parcours.conseillerId }).from(parcours).where(eq(parcours.organismeId, organismeId)),
     db.selectDistinct({ id: inscriptions.conseillerId }).from(inscriptions).innerJoin(sessions, eq(sessions.id, inscriptions.sessionId)).where(eq(sessions.organismeId, organismeId)),
   ]);
+  // One record each (a handful of queries per conseiller), read a few at a time.
+  const ids = [...new Set([...p, ...i].map((r) => r.id))];
   const out: DossierFormation[] = [];
-  for (const id of new Set([...p, ...i].map((r) => r.id))) {
-    const c = await conseillerRecrute(db, id);
-    if (c) out.push(await dossierFormation(db, c, today));
+  for (let k = 0; k < ids.length; k += 8) {
+    const lot = await Promise.all(ids.slice(k, k + 8).map(async (id) => {
+      const c = await conseillerRecrute(db, id);
+      return c ? dossierFormation(db, c, today) : undefined;
+    }));
+    for (const d of lot) if (d) out.push(d);
   }
   return out.sort((a, b) => a.conseiller.nom.localeCompare(b.conseiller.nom, 'fr'));
 }
