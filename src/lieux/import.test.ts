@@ -249,5 +249,5 @@ describe.skipIf(!present)('importing the 2,733 real places of cnfs-2022.json', (
     expect(await count()).toBe(1200);
     expect(await nom0()).toBe('Lieu 0');
     await t.database.db.execute(sql`delete from lieux where origine = 'atomique'`);
-  });
+  }, 180_000); // three imports (up to 1,200 rows): seconds on an idle machine, past 30 s on a loaded 2-core one
 });
