@@ -49,15 +49,9 @@ const cache = boundedCache<string, Couverture>({ name: 'statistiques.couverture'
 
 type Snapshot = Awaited<ReturnType<MoteurLieux['ready']>>;
 
-/** Per snapshot of the places: which points of its k-d tree are places with conseillers. */
-const avecConseillers = new WeakMap<Snapshot, Uint8Array>();
-function drapeaux(s: Snapshot): Uint8Array {
-  let f = avecConseillers.get(s);
-  if (!f) {
-    f = Uint8Array.from(s.points, (i) => (s.lieux[i]!.dispositif_programmes_nationaux.includes(PROGRAMME) ? 1 : 0));
-    avecConseillers.set(s, f);
-  }
-  return f;
+/** Which points of a snapshot's k-d tree are places with conseillers (1) or not (0). */
+export function drapeaux(s: Snapshot): Uint8Array {
+  return Uint8Array.from(s.points, (i) => (s.lieux[i]!.dispositif_programmes_nationaux.includes(PROGRAMME) ? 1 : 0));
 }
 
 const RAYON_TERRE_KM = 6371;
@@ -67,9 +61,8 @@ const RAYON_TERRE_KM = 6371;
  * one nearest-neighbour walk of the tree. A point outside a box holding the whole circle passes the
  * test so that the walk stops there when no place qualifies (the same guard as the finder's).
  */
-export function plusProche(s: Snapshot, lat: number, lng: number): number | null {
+export function plusProche(s: Snapshot, lat: number, lng: number, cn: Uint8Array = drapeaux(s)): number | null {
   if (!s.tree) return null;
-  const cn = drapeaux(s);
   const ang = (RAYON_MAX_KM * (1 + 1e-9)) / RAYON_TERRE_KM;
   const dLat = (ang * 180) / Math.PI;
   const cosMin = Math.cos((Math.min(90, Math.abs(lat) + dLat) * Math.PI) / 180);
@@ -95,9 +88,10 @@ export async function couvertureDepartement(moteur: MoteurLieux, departement: st
   const hit = cache.get(key);
   if (hit) return hit;
   const communes: CommuneCouverture[] = [];
+  const cn = drapeaux(snapshot);
   for (const c of communesOfDepartement(departement)) {
     if (c.communeParente) continue; // arrondissements: their commune is counted
-    communes.push({ insee: c.insee, nom: c.nom, population: c.population, distance_km: plusProche(snapshot, c.lat, c.lng), lat: c.lat, lng: c.lng });
+    communes.push({ insee: c.insee, nom: c.nom, population: c.population, distance_km: plusProche(snapshot, c.lat, c.lng, cn), lat: c.lat, lng: c.lng });
   }
   const out: Couverture = { communes, population_au_dela_km: populationAuDela(communes), population: communes.reduce((a, c) => a + c.population, 0) };
   cache.set(key, out);

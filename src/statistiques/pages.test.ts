@@ -91,6 +91,10 @@ describe('/statistiques/perimetre', () => {
     expect(res.body).toContain('id="champ-du-erreur"');
     expect(res.body).toContain('La date de début (du) doit précéder la date de fin (au).');
     expect(res.body).toContain('id="types-erreur"');
+    const exp = await clients.admin!.get('/statistiques/perimetre/export.csv?du=demain');
+    expect(exp.statusCode).toBe(400);
+    expect(exp.headers['content-type']).toMatch(/text\/html/);
+    expect(exp.body).toContain('id="champ-du-erreur"');
   });
 
   it('exports CSV and XLSX with the filters at the top and one sheet per section', async () => {

@@ -128,10 +128,19 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
     return { r, valeurs, query };
   }
 
+  const commun = (request: FastifyRequest, valeurs: Valeurs, query: string) => ({
+    ctx: request.ctx(),
+    valeurs,
+    echelles: echellesDe(request.user!),
+    query,
+    presets: presets(parisDate(new Date())),
+    lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}`,
+  });
+
   app.get('/statistiques/perimetre', { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
     const { r, valeurs, query } = await lire(request);
     const today = parisDate(new Date());
-    const common = { ctx: request.ctx(), valeurs, echelles: echellesDe(request.user!), query, presets: presets(today), lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}` };
+    const common = commun(request, valeurs, query);
     if (!r.ok && r.status === 403) return forbidden(request, reply);
     if (!r.ok) return reply.html(StatistiquesPage({ ...common, errors: r.errors, direct: false }), 400);
     const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), today);
@@ -140,9 +149,10 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
 
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/statistiques/perimetre/export.${format}`, { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
-      const { r } = await lire(request);
+      const { r, valeurs, query } = await lire(request);
       if (!r.ok && r.status === 403) return forbidden(request, reply);
-      if (!r.ok) return reply.code(400).type('text/plain; charset=utf-8').send(Object.values(r.errors).join('\n'));
+      // A bad filter: the page with the message beside the field, as the page itself answers.
+      if (!r.ok) return reply.html(StatistiquesPage({ ...commun(request, valeurs, query), errors: r.errors, direct: false }), 400);
       const sections = sectionsExport(r, await tops(deps.db, r.figures));
       const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), parisDate(new Date()));
       if (tableau) sections.push({ nom: `Par ${LIBELLE_PAR[tableau.par].toLowerCase()}`, lignes: [...sections[0]!.lignes.slice(0, 4), [], ...feuilleTableau(tableau)] });
