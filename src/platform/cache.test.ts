@@ -76,6 +76,7 @@ describe('boundedCache', () => {
  */
 const FIXED_TABLES: Record<string, string> = {
   'src/platform/testing.ts:schemaOf': 'WeakMap of test databases (retains nothing)',
+  'src/comptes/tokens.ts:bearerQueries': 'the prepared bearer lookup, one per database handle (WeakMap: retains nothing)',
   'src/platform/http.ts:STATE_CHANGING': 'constant list of HTTP methods',
   'src/platform/fuzz.ts:UPLOAD_ROUTES': 'constant list of routes',
   'src/platform/access.ts:ROLE_NEEDS_DEPARTEMENT': 'constant list of roles',
