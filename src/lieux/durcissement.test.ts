@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
 import { decoderFichier, lireFichier, lireFichierParTranches, preparer, preparerParTranches, rapportTexte, type RapportImport } from './import.js';
-import { neutraliserFormules } from './routes.js';
+import { neutraliserFormules } from './routes-api.js';
 import { FIELDS, LIMITS, MAX_LENGTH, validateLieuV1, type Field } from './standard.js';
 
 const base = { id: 'x1', pivot: '43493312300029', nom: 'Lieu', commune: 'Metz', code_postal: '57000', adresse: '1 rue A', date_maj: '2024-04-02' };

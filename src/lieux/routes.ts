@@ -1,10 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../platform/ids.js';
-import { boundedCache } from '../platform/cache.js';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { stringify } from 'csv-stringify/sync';
 import { actorOf, type AppDeps } from '../platform/deps.js';
 import { forbidden, notFound } from '../platform/http.js';
 import { can, hasRole, type Principal } from '../platform/access.js';
@@ -12,17 +9,19 @@ import { commune as communeByInsee, normaliseName, searchCommunes, type Commune 
 import { findStructureBySiret, getStructure } from '../structures/structures.js';
 import { usersWithRoleInStructures } from '../comptes/users.js';
 import { createLieu, doublonsPossibles, getLieu, lieuResource, listLieuxGestion, permanencesOf, toV1, updateLieu, type LieuRow, type Permanence } from './lieux.js';
-import { COMPTE_MAX, filtresActifs, MoteurLieux, sansFiltre, SEUIL_PROCHE_KM, type Filtres, type Resultat } from './recherche.js';
+import { COMPTE_MAX, filtresActifs, MoteurLieux, sansFiltre, SEUIL_PROCHE_KM, type Filtres } from './recherche.js';
 import { GeocodageIndisponible, GeocodeurBan, SANS_GEOCODAGE, type Geocodeur } from './geocodage.js';
 import { grilleVersOsm, osmVersGrille, OSM_DAYS } from './horaires.js';
 import { normaliseRecord } from './legacy.js';
-import { FichierIllisible, importerLieux } from './import.js';
-import { ENUMS, FIELDS, FORMULA_EXEMPT, FORMULA_START, MULTI_FIELDS, PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, toRecord, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
+import { ENUMS, FIELDS, MULTI_FIELDS, PRISE_EN_CHARGE_SPECIFIQUE, PUBLICS_SPECIFIQUEMENT_ADRESSES, SERVICES, validateLieuV1, type Field, type LieuV1, type RawRecord } from './standard.js';
 import { LieuPage, TrouverPage, type Issue, type RechercheForm } from './views/public.js';
-import { ImportPage, LieuFormPage, LieuxGestionPage, type ConseillerChoix, type FormState } from './views/gestion.js';
+import { LieuFormPage, LieuxGestionPage, type ConseillerChoix, type FormState } from './views/gestion.js';
 import { CRENEAUX_CODES } from './views/creneaux.js';
 import { registerLieuxOpenApi } from './openapi.js';
 import { registerDoublonsRoutes } from './routes-doublons.js';
+import { registerLieuxApiRoutes } from './routes-api.js';
+import { registerImportRoutes } from './routes-import.js';
+import { arr, str } from './requete.js';
 
 const LEAFLET_DIR = fileURLToPath(new URL('../../node_modules/leaflet/dist/', import.meta.url));
 const PAGE_SIZE = 20;
@@ -35,8 +34,6 @@ export interface LieuxOptions {
   pollMs?: number;
 }
 
-const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' && v ? [v] : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[v.length - 1] === 'string' ? String(v[v.length - 1]).trim() : '');
 
 function rechercheForm(q: Record<string, unknown>): RechercheForm {
   const pick = (name: string, allowed: readonly string[]) => arr(q[name]).filter((x) => allowed.includes(x));
@@ -210,119 +207,7 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     allowedPath: (path) => !path.endsWith('.map'),
   });
 
-  // ------------------------------------------------------------------ public API
-
-  const problemParam = (reply: FastifyReply, name: string, reason: string) =>
-    reply.problem(400, `Paramètre ${name} invalide`, `${name} : ${reason}`, { invalid_params: [{ name, reason }] });
-
-  app.get('/api/v1/lieux', { config: { access: 'public' } }, async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    const num = (name: string) => {
-      const s = str(q[name]);
-      if (!s) return undefined;
-      return /^[-+]?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
-    };
-    const lat = num('lat');
-    const lon = num('lon');
-    const rayon = num('rayon_km');
-    const limit = num('limit');
-    if (lat !== undefined && !(lat >= -90 && lat <= 90)) return problemParam(reply, 'lat', 'latitude attendue entre -90 et 90');
-    if (lon !== undefined && !(lon >= -180 && lon <= 180)) return problemParam(reply, 'lon', 'longitude attendue entre -180 et 180');
-    if (rayon !== undefined && !(rayon > 0 && rayon <= 1000)) return problemParam(reply, 'rayon_km', 'rayon en kilomètres, entre 0 et 1000');
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) return problemParam(reply, 'limit', 'entier entre 1 et 100');
-    const services = arr(q.services).flatMap((s) => s.split(/[|,]/)).map((s) => s.trim()).filter(Boolean);
-    const unknown = services.filter((s) => !(SERVICES as readonly string[]).includes(s));
-    if (unknown.length) return problemParam(reply, 'services', `service inconnu : ${unknown.join(', ')} (valeurs du standard : ${SERVICES.join(' ; ')})`);
-    const filtres: Filtres = { services };
-    const n = limit ?? 20;
-    const communeCode = str(q.commune).toUpperCase();
-    // A hot answer (the same search again on the same snapshot of the places) is sent from memory.
-    const snapshot = await moteur.ready();
-    if (answersFor !== snapshot) {
-      answers.clear();
-      answersFor = snapshot;
-    }
-    const key = communeCode ? `c|${communeCode}|${[...services].sort().join('|')}|${n}` : `p|${lat}|${lon}|${rayon ?? ''}|${[...services].sort().join('|')}|${n}`;
-    const hit = answers.get(key);
-    if (hit !== undefined) return sendLieux(reply, hit);
-    let results: Resultat[];
-    let origine: { lat: number; lon: number } | null = null;
-    if (communeCode) {
-      const c = communeByInsee(communeCode);
-      if (!c) return problemParam(reply, 'commune', 'code INSEE inconnu (5 caractères, par exemple 57463)');
-      const o = await origineCommune(c);
-      origine = { lat: o.lat, lon: o.lng };
-      results = (await moteur.filterAndSort(await moteur.ofCommune(c.insee), filtres, o)).slice(0, n);
-    } else {
-      if (lat === undefined || lon === undefined) {
-        return reply.problem(400, 'Paramètres manquants', 'Indiquez lat et lon (avec rayon_km si besoin), ou commune (code INSEE).', {
-          invalid_params: [{ name: lat === undefined ? 'lat' : 'lon', reason: 'obligatoire sans commune' }],
-        });
-      }
-      origine = { lat, lon };
-      results = await moteur.nearest(lat, lon, filtres, n, rayon ?? 50);
-    }
-    // Each place's JSON is serialised once (per snapshot) and reused: the answer is assembled as text.
-    const items = results.map((r) => `${fragment(r.lieu)},"distance_km":${r.distanceKm === null ? 'null' : Math.round(r.distanceKm * 1000) / 1000}}`);
-    const body = `{"origine":${JSON.stringify(origine)},"total":${results.length},"lieux":[${items.join(',')}]}`;
-    // Kept only if the places did not change during the search (the next search answers from the new snapshot).
-    if (answersFor === snapshot) answers.set(key, body);
-    return sendLieux(reply, body);
-  });
-
-  /**
-   * The answers of GET /api/v1/lieux, by search, for the current snapshot of the places: emptied when
-   * it is replaced (a write here, or another instance's seen by the poll), bounded (≈ 20 KB an answer
-   * of 20 places: 1,000 answers ≈ 20 MB), one minute like the answer's cache-control.
-   */
-  const answers = boundedCache<string, string>({ name: 'lieux.reponses-api', max: 1_000, ttlMs: 60_000 });
-  let answersFor: unknown = null;
-  const sendLieux = (reply: FastifyReply, body: string) => reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(body);
-
-  /** A place's JSON without its closing brace, cached on the (immutable) snapshot object. */
-  const fragments = new WeakMap<LieuV1, string>();
-  function fragment(l: LieuV1): string {
-    let f = fragments.get(l);
-    if (f === undefined) {
-      f = JSON.stringify(l).slice(0, -1);
-      fragments.set(l, f);
-    }
-    return f;
-  }
-
-  let exportCache: { key: unknown; csv: string; json: string } | null = null;
-  async function exports() {
-    const s = await moteur.ready();
-    if (exportCache?.key !== s) {
-      // Values are refused at input (formulaProblem); a value stored before that is neutralised
-      // here, for spreadsheets only, by a leading apostrophe (the JSON export stays as stored).
-      const records = s.lieux.map((l) => neutraliserFormules(toRecord(l)));
-      const csv = stringify(records, { header: true, columns: [...FIELDS], quoted: true, bom: false });
-      const json = JSON.stringify(
-        s.lieux.map((l) => {
-          const r: Record<string, string | number> = {};
-          for (const [k, v] of Object.entries(toRecord(l))) if (v !== '') r[k] = k === 'latitude' || k === 'longitude' ? Number(v) : v;
-          return r;
-        }),
-      );
-      exportCache = { key: s, csv, json };
-    }
-    return exportCache;
-  }
-
-  app.get('/api/v1/lieux.csv', { config: { access: 'public' } }, async (_request, reply) => {
-    const e = await exports();
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="lieux-mediation-numerique.csv"')
-      .header('cache-control', 'public, max-age=300')
-      .send(e.csv);
-  });
-
-  app.get('/api/v1/lieux.json', { config: { access: 'public' } }, async (_request, reply) => {
-    const e = await exports();
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(e.json);
-  });
+  registerLieuxApiRoutes(app, moteur, origineCommune);
 
   // ------------------------------------------------------------------ management
 
@@ -547,47 +432,8 @@ export function registerLieuxRoutes(app: FastifyInstance, deps: AppDeps, opts: L
     return handleSubmit(request, reply, l);
   });
 
-  // ------------------------------------------------------------------ import (admins), multipart in its own scope
-
-  void app.register(async (scope) => {
-    // Fields come as plain strings (keyValues), so the platform's CSRF check reads body._csrf as for any form.
-    await scope.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10 } });
-    // The platform checks access in preHandler, after the body is read: here up to 20 MB. Refuse
-    // non-admins first, in onRequest (after the platform's own onRequest hook has set request.user).
-    scope.addHook('onRequest', async (request, reply) => {
-      const access = request.routeOptions.config?.access;
-      if (!access || access === 'public' || access === 'authentifie') return;
-      if (!request.user) return reply.redirect(`/connexion?retour=${encodeURIComponent(request.url)}`, 303);
-      if (!can(request.user, access)) return forbidden(request, reply);
-    });
-
-    // A multipart body the plugin refuses (too many fields or files, file too large, a stream cut
-    // short by such a refusal) is the sender's fault: a French 413/400, never a 500.
-    scope.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-      const motif = multipartRefus(error);
-      if (!motif) throw error; // the platform's handler
-      request.log.info({ err: error.message, code: error.code }, 'multipart refused');
-      return reply.html(ImportPage({ ctx: request.ctx(), erreur: motif.message }), motif.status);
-    });
-
-    scope.get('/admin/lieux/import', { config: { access: 'lieux:importer' } }, async (request, reply) => {
-      return reply.html(ImportPage({ ctx: request.ctx() }));
-    });
-
-    scope.post('/admin/lieux/import', { config: { access: 'lieux:importer' }, bodyLimit: 21 * 1024 * 1024 }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const file = body.fichier;
-      const content = Buffer.isBuffer(file) ? file : typeof file === 'string' ? Buffer.from(file) : null;
-      if (!content || content.length === 0) return reply.html(ImportPage({ ctx: request.ctx(), erreur: 'Choisissez un fichier CSV ou JSON.' }), 400);
-      try {
-        const rapport = await importerLieux(db, actorOf(request), content, { source: str(body.source) || undefined, fichier: 'envoi' });
-        return reply.html(ImportPage({ ctx: request.ctx(), rapport }));
-      } catch (e) {
-        if (!(e instanceof FichierIllisible)) throw e;
-        return reply.html(ImportPage({ ctx: request.ctx(), erreur: e.message }), 400);
-      }
-    });
-  });
+  // The import (administrators), multipart in its own scope (routes-import.ts).
+  registerImportRoutes(app, deps);
 
   // The review list of likely duplicates held at import (routes-doublons.ts).
   registerDoublonsRoutes(app, deps);
@@ -602,35 +448,3 @@ declare module 'fastify' {
 }
 
 export type { Field };
-
-/** The French answer to a multipart body the upload plugin refused, or null for any other error. */
-export function multipartRefus(error: { code?: string; statusCode?: number; message?: string }): { status: 400 | 413; message: string } | null {
-  // busboy's own errors carry neither code nor status: a body that is not well-formed multipart
-  if (!error.code && /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header|Malformed urlencoded form)/.test(error.message ?? ''))
-    return { status: 400, message: "Le fichier envoyé est mal formé (formulaire multipart invalide) : renvoyez-le depuis cette page." };
-  switch (error.code) {
-    case 'FST_FIELDS_LIMIT':
-    case 'FST_PARTS_LIMIT':
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return { status: 413, message: "Le formulaire envoyé contient trop de champs (10 au plus) ou a été interrompu : renvoyez-le depuis cette page, avec un seul fichier." };
-    case 'FST_FILES_LIMIT':
-      return { status: 413, message: 'Envoyez un seul fichier à la fois.' };
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return { status: 413, message: 'Le fichier est trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.' };
-    case 'FST_PROTO_VIOLATION':
-    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-    case 'FST_INVALID_JSON_FIELD_ERROR':
-      return { status: 400, message: "Le formulaire envoyé est mal formé : renvoyez-le depuis cette page." };
-    default:
-      return error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413
-        ? { status: 413, message: 'Le fichier est trop volumineux : 20 Mo au plus. Découpez-le en plusieurs fichiers.' }
-        : null;
-  }
-}
-
-/** A CSV record whose cells a spreadsheet would run as formulas get a leading apostrophe. */
-export function neutraliserFormules(r: Record<Field, string>): Record<Field, string> {
-  const out = { ...r };
-  for (const f of FIELDS) if (!FORMULA_EXEMPT.includes(f) && FORMULA_START.test(out[f])) out[f] = `'${out[f]}`;
-  return out;
-}
