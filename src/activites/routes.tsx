@@ -7,8 +7,6 @@ import { forbidden, notFound } from '../platform/http.js';
 import { ErrorPage } from '../platform/views/errors.js';
 import { hasRole, type Principal } from '../platform/access.js';
 import { getStructure } from '../structures/structures.js';
-import { commune, lireCommune } from '../territoires/territoires.js';
-import { communeSaisie } from '../territoires/views/commune-field.js';
 import {
   ActiviteConflict,
   ActiviteInvalid,
@@ -31,65 +29,30 @@ import {
   themesForStructures,
   toPayload,
   updateActivite,
-  type ActiviteFilter,
   type ActiviteOwner,
-  type ActiviteRow,
   type ConseillerProfile,
   type EquipeScope,
 } from './activites.js';
 import {
-  BeneficiaireError,
-  beneficiaireStats,
-  createBeneficiaire,
-  effacerBeneficiaire,
-  exportBeneficiaire,
-  findDoublons,
   getOwnBeneficiaire,
   listBeneficiaires,
-  mergeBeneficiaires,
-  updateBeneficiaire,
-  validateBeneficiaire,
-  type BeneficiaireInput,
-  type BeneficiaireRow,
 } from './beneficiaires.js';
-import { LIEU_TYPES, THEMATIQUES, TYPES } from './codes.js';
-import { isCalendarDate, parisDate, systemClock } from './dates.js';
+import { parisDate, systemClock } from './dates.js';
 import { csvStream, headerLines, xlsxStream, type FormeExport } from './export.js';
 import { registerActivitesOpenApi } from './openapi.js';
-import { formFieldOf, formToPayload, isClientUuid, newActiviteIdError, wrongTypeErrors, type ActivitePayload } from './validation.js';
+import { registerActivitesApiRoutes } from './routes-api.js';
+import { registerBeneficiairesRoutes } from './routes-beneficiaires.js';
+import { communeValues, rawBody, type RawBody } from './formulaire.js';
+import { parseFilter } from './filtres.js';
+import { formFieldOf, formToPayload, isClientUuid, type ActivitePayload } from './validation.js';
 import { isUuid } from '../platform/ids.js';
 import { ActiviteFormPage, type FormState } from './views/form.js';
-import { beneficiaireExportDescription, exportFileName } from './views/beneficiaire-pdf.js';
-import { buildPdf } from '../platform/pdf/pdf.js';
-import { ActivitesPage, BeneficiaireFormPage, BeneficiairePage, BeneficiairesPage, StatistiquesPage, SuppressionActivitePage, beneficiaireLabel, nomActivite, type StatistiquesSection } from './views/pages.js';
+import { ActivitesPage, StatistiquesPage, SuppressionActivitePage, beneficiaireLabel, nomActivite, type StatistiquesSection } from './views/pages.js';
 
 const PAGE_SIZE = 50;
 const SW_FILE = fileURLToPath(new URL('../../public/activites-sw.js', import.meta.url));
 
-type RawBody = Record<string, string | string[] | undefined>;
-
-/**
- * The fields of a submitted form: strings and lists of strings only. A JSON body (Fastify parses one
- * on any route) may hold objects or numbers; they are dropped, never turned into strings.
- */
-function rawBody(request: FastifyRequest): RawBody {
-  const b = request.body;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) return {};
-  const out: RawBody = {};
-  for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[];
-  }
-  return out;
-}
-
 /** Form state from an activity (edit, duplicate, defaults). */
-/** A stored commune as the commune field shows it: its name, with its code tied to that text. */
-function communeValues(insee: string | null): Record<string, string> {
-  const c = insee ? commune(insee) : undefined;
-  return c ? { commune: communeSaisie(c), commune_insee: c.insee, commune_insee_pour: communeSaisie(c) } : { commune: '' };
-}
-
 export function stateOf(p: Partial<ActivitePayload>): FormState {
   const values: Record<string, string> = {};
   const multi: Record<string, string[]> = {
@@ -152,37 +115,6 @@ function formErrors(errors: Record<string, string>): Record<string, string> {
     out[f] ??= v;
   }
   return out;
-}
-
-function invalidParams(errors: Record<string, string>) {
-  return Object.entries(errors).map(([name, reason]) => ({ name, reason }));
-}
-
-/** Reads list filters from a query string; unknown or malformed values are reported, one per field. */
-export function parseFilter(q: Record<string, unknown>): { filter: ActiviteFilter; errors: Record<string, string> } {
-  const filter: ActiviteFilter = {};
-  const errors: Record<string, string> = {};
-  const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '');
-  for (const k of ['du', 'au'] as const) {
-    const v = s(k);
-    if (v && !isCalendarDate(v)) errors[k] = `La date « ${k === 'du' ? 'du' : 'au'} » doit être au format AAAA-MM-JJ.`;
-    else if (v) filter[k] = v;
-  }
-  if (filter.du && filter.au && filter.du > filter.au) errors.au = 'La fin de la période précède son début.';
-  const type = s('type');
-  if (type && !(TYPES.values as string[]).includes(type)) errors.type = `Type inconnu « ${type.slice(0, 30)} ».`;
-  else if (type) filter.type = type;
-  const th = s('thematique');
-  if (th && !(THEMATIQUES.values as string[]).includes(th)) errors.thematique = `Thématique inconnue « ${th.slice(0, 30)} ».`;
-  else if (th) filter.thematique = th;
-  const lieu = s('lieu');
-  if (lieu && !(LIEU_TYPES.values as string[]).includes(lieu) && !(lieu.startsWith('lieu_activite:') && isUuid(lieu.slice(14))))
-    errors.lieu = `Lieu inconnu « ${lieu.slice(0, 50)} ».`;
-  else if (lieu) filter.lieu = lieu;
-  const b = s('beneficiaire');
-  if (b && !isUuid(b)) errors.beneficiaire = 'Le bénéficiaire doit être un identifiant (UUID).';
-  else if (b) filter.beneficiaire = b.toLowerCase();
-  return { filter, errors };
 }
 
 function structureIdsOf(user: Principal, roles: string[]): string[] {
@@ -465,252 +397,9 @@ export function registerActivitesRoutes(app: FastifyInstance, deps: AppDeps): vo
     });
   }
 
-  // ----------------------------------------------------------------------------------------------
-  // Beneficiaries (private to their conseiller: every query filters on the signed-in user)
+  registerBeneficiairesRoutes(app, deps);
+  registerActivitesApiRoutes(app, deps);
 
-  function beneficiaireInput(body: RawBody): BeneficiaireInput & Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const k of ['prenom', 'nom', 'annee_naissance', 'commune', 'commune_insee', 'commune_insee_pour', 'telephone', 'email', 'notes', 'consentement', 'confirmer']) {
-      const v = body[k];
-      out[k] = (Array.isArray(v) ? v[v.length - 1] : v)?.toString().trim() ?? '';
-    }
-    return out;
-  }
-  const bctx = (requireConsent: boolean) => ({
-    currentYear: Number(parisDate(clock()).slice(0, 4)),
-    communeExists: (c: string) => !!commune(c),
-    requireConsent,
-    lireCommune: (texte: string, code: string, pour: string) => {
-      const r = lireCommune(texte, code, pour);
-      return r.ok ? { insee: r.commune.insee } : { error: r.error };
-    },
-  });
-
-  async function ownBeneficiaire(request: FastifyRequest, reply: FastifyReply): Promise<BeneficiaireRow | undefined> {
-    const b = await getOwnBeneficiaire(db, request.user!.id, (request.params as { id: string }).id);
-    if (!b) notFound(request, reply);
-    return b;
-  }
-
-  app.get('/beneficiaires', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const q = String((request.query as { q?: unknown }).q ?? '').slice(0, 100);
-    return reply.html(BeneficiairesPage({ ctx: request.ctx(), rows: await listBeneficiaires(db, request.user!.id, q), q }));
-  });
-
-  app.get('/beneficiaires/nouveau', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: {} }));
-  });
-
-  app.post('/beneficiaires/nouveau', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const input = beneficiaireInput(rawBody(request));
-    const v = validateBeneficiaire(input, bctx(true));
-    if (!v.ok) return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, errors: v.errors }), 400);
-    const doublons = await findDoublons(db, request.user!.id, v.value);
-    if (doublons.length && input.confirmer !== 'oui') {
-      return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, doublons }), 409);
-    }
-    const profile = await conseillerProfile(db, request.user!);
-    const b = await createBeneficiaire(db, actorOf(request), { conseillerId: profile.userId, structureId: profile.structureId }, v.value);
-    return reply.flash('Bénéficiaire enregistré.').redirect(`/beneficiaires/${b.id}`, 303);
-  });
-
-  app.get('/beneficiaires/:id', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const b = await ownBeneficiaire(request, reply);
-    if (!b) return reply;
-    const user = request.user!;
-    const [stats, acts, profile] = await Promise.all([
-      beneficiaireStats(db, b.id),
-      listActivites(db, user.id, { beneficiaire: b.id }, null, 200),
-      conseillerProfile(db, user),
-    ]);
-    const doublons =
-      b.prenom && b.nom && !b.anonymiseAt && !b.fusionneDans
-        ? await findDoublons(db, user.id, { prenom: b.prenom, nom: b.nom, anneeNaissance: b.anneeNaissance, communeInsee: null, telephone: b.telephone, email: b.email, notes: null, consentement: true }, b.id)
-        : [];
-    return reply.html(BeneficiairePage({ ctx: request.ctx(), b, stats, activites: acts, doublons, lieux: profile.lieux }));
-  });
-
-  app.get('/beneficiaires/:id/modifier', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const b = await ownBeneficiaire(request, reply);
-    if (!b) return reply;
-    if (b.anonymiseAt || b.fusionneDans) return notFound(request, reply);
-    const values: Record<string, string> = {
-      prenom: b.prenom ?? '',
-      nom: b.nom ?? '',
-      annee_naissance: b.anneeNaissance ? String(b.anneeNaissance) : '',
-      ...communeValues(b.communeInsee),
-      telephone: b.telephone ?? '',
-      email: b.email ?? '',
-      notes: b.notes ?? '',
-    };
-    return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values, editId: b.id }));
-  });
-
-  app.post('/beneficiaires/:id/modifier', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const b = await ownBeneficiaire(request, reply);
-    if (!b) return reply;
-    const input = beneficiaireInput(rawBody(request));
-    const v = validateBeneficiaire(input, bctx(false));
-    if (!v.ok) return reply.html(BeneficiaireFormPage({ ctx: request.ctx(), values: input, errors: v.errors, editId: b.id }), 400);
-    if (!(await updateBeneficiaire(db, actorOf(request), request.user!.id, b.id, v.value))) return notFound(request, reply);
-    return reply.flash('Bénéficiaire modifié.').redirect(`/beneficiaires/${b.id}`, 303);
-  });
-
-  app.post('/beneficiaires/:id/fusionner', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const b = await ownBeneficiaire(request, reply);
-    if (!b) return reply;
-    const doublon = String(rawBody(request).doublon ?? '');
-    if (!isUuid(doublon)) return notFound(request, reply);
-    try {
-      const n = await mergeBeneficiaires(db, actorOf(request), request.user!.id, b.id, doublon.toLowerCase());
-      return reply.flash(`Fiches fusionnées : ${n} activité${n > 1 ? 's' : ''} rattachée${n > 1 ? 's' : ''} à cette fiche.`).redirect(`/beneficiaires/${b.id}`, 303);
-    } catch (e) {
-      if (e instanceof BeneficiaireError) return reply.flash(e.message, 'erreur').redirect(`/beneficiaires/${b.id}`, 303);
-      throw e;
-    }
-  });
-
-  app.post('/beneficiaires/:id/effacer', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const b = await ownBeneficiaire(request, reply);
-    if (!b) return reply;
-    await effacerBeneficiaire(db, actorOf(request), request.user!.id, b.id);
-    return reply.flash('Les données personnelles de ce bénéficiaire sont effacées ; ses accompagnements restent comptés, anonymes.').redirect('/beneficiaires', 303);
-  });
-
-  app.get('/beneficiaires/:id/export.json', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const data = await exportBeneficiaire(db, request.user!.id, (request.params as { id: string }).id);
-    if (!data) return notFound(request, reply);
-    return reply
-      .header('content-disposition', `attachment; filename="beneficiaire-${data.beneficiaire.id}.json"`)
-      .header('cache-control', 'no-store')
-      .type('application/json; charset=utf-8')
-      .send(JSON.stringify(data, null, 2));
-  });
-
-  // The same data as a PDF in plain French, to hand to the person exercising their right of access.
-  app.get('/beneficiaires/:id/export.pdf', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const user = request.user!;
-    const data = await exportBeneficiaire(db, user.id, (request.params as { id: string }).id);
-    if (!data) return notFound(request, reply);
-    const profile = await conseillerProfile(db, user);
-    const now = clock();
-    const description = beneficiaireExportDescription(data, {
-      lieuNom: (id) => profile.lieux.find((l) => l.id.toLowerCase() === id)?.nom,
-      conseiller: `${user.firstName} ${user.lastName}`.trim(),
-      now,
-    });
-    const { bytes, sha256 } = await buildPdf(description, { creationDate: now, subject: "Droit d'accès aux données personnelles" });
-    return reply
-      .header('content-disposition', `attachment; filename="${exportFileName(data, now)}"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-sha256', sha256)
-      .type('application/pdf')
-      .send(bytes);
-  });
-
-  // ----------------------------------------------------------------------------------------------
-  // API
-
-  function problemInvalid(reply: FastifyReply, errors: Record<string, string>) {
-    const n = Object.keys(errors).length;
-    return reply.problem(400, 'Activité invalide', n > 1 ? `${n} champs sont invalides.` : 'Un champ est invalide.', { invalid_params: invalidParams(errors) });
-  }
-
-  app.post('/api/v1/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
-    // The offline queue names the user who saved the entry: never record it under another session.
-    const owner = request.headers['x-cn-utilisateur'];
-    if (owner !== undefined && owner !== request.user!.id)
-      return reply.problem(403, 'Activité saisie par une autre personne', "Cette activité a été saisie hors ligne par un autre utilisateur de cet appareil : elle sera envoyée quand il se reconnectera.");
-    const profile = await conseillerProfile(db, request.user!);
-    const body = request.body;
-    try {
-      // A new activity is named by the client: only a random or time-ordered UUID (stored ones keep theirs).
-      const idError = body && typeof body === 'object' && !Array.isArray(body) ? newActiviteIdError((body as { id?: unknown }).id) : null;
-      let v: ActivitePayload;
-      try {
-        v = await checkActivite(db, profile, body, clock);
-      } catch (e) {
-        if (e instanceof ActiviteInvalid && idError) throw new ActiviteInvalid({ ...e.errors, id: idError });
-        throw e;
-      }
-      if (idError) throw new ActiviteInvalid({ id: idError });
-      const r = await createActivite(db, actorOf(request), profile, v);
-      if (r.created) reply.header('location', `/api/v1/activites/${r.row.id}`);
-      return reply.code(r.created ? 201 : 200).send(toPayload(r.row));
-    } catch (e) {
-      if (e instanceof ActiviteInvalid) return problemInvalid(reply, e.errors);
-      if (e instanceof ActiviteConflict) return reply.problem(409, 'Identifiant déjà utilisé', e.message, { invalid_params: [{ name: 'id', reason: e.message }] });
-      throw e;
-    }
-  });
-
-  app.get('/api/v1/activites', { config: { access: 'activites:saisir' } }, async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    const { filter, errors } = parseFilter(q);
-    let limit = 100;
-    if (q.limite !== undefined) {
-      const n = Number(q.limite);
-      if (!Number.isInteger(n) || n < 1 || n > 1000) errors.limite = 'La limite doit être un entier entre 1 et 1000.';
-      else limit = n;
-    }
-    const after = q.curseur === undefined ? null : decodeCursor(q.curseur);
-    if (q.curseur !== undefined && !after) errors.curseur = 'Curseur invalide : reprenez la valeur curseur_suivant de la page précédente.';
-    if (Object.keys(errors).length) return reply.problem(400, 'Paramètres invalides', undefined, { invalid_params: invalidParams(errors) });
-    const rows = await listActivites(db, request.user!.id, filter, after, limit + 1);
-    const page = rows.slice(0, limit);
-    return reply.send({ activites: page.map(toPayload), curseur_suivant: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null });
-  });
-
-  async function ownForApi(request: FastifyRequest, reply: FastifyReply): Promise<ActiviteRow | undefined> {
-    const row = await getOwnActivite(db, request.user!.id, (request.params as { id: string }).id);
-    if (!row) reply.problem(404, 'Activité introuvable', "Aucune de vos activités n'a cet identifiant.");
-    return row;
-  }
-
-  app.get('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
-    const row = await ownForApi(request, reply);
-    if (!row) return reply;
-    return reply.send(toPayload(row));
-  });
-
-  app.patch('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
-    const row = await ownForApi(request, reply);
-    if (!row) return reply;
-    const patch = request.body;
-    if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return problemInvalid(reply, { body: 'Le corps de la requête doit être un objet JSON avec les champs à modifier.' });
-    const p = patch as Record<string, unknown>;
-    const typeErrors = wrongTypeErrors(p);
-    if (Object.keys(typeErrors).length) return problemInvalid(reply, typeErrors);
-    if (p.id !== undefined && (typeof p.id !== 'string' || p.id.toLowerCase() !== row.id))
-      return problemInvalid(reply, { id: "L'identifiant d'une activité ne se modifie pas." });
-    const { created_at: _c, updated_at: _u, ...current } = toPayload(row);
-    const merged: Record<string, unknown> = { ...current, ...p, id: row.id };
-    // becoming a workshop: the one person's description gives way to the workshop's counts
-    if (merged.type === 'collectif' && !('personne' in p)) delete merged.personne;
-    try {
-      const profile = await conseillerProfile(db, request.user!);
-      const v = await checkActivite(db, profile, merged, clock, row.beneficiaireId);
-      return reply.send(toPayload(await updateActivite(db, actorOf(request), profile, v)));
-    } catch (e) {
-      if (e instanceof ActiviteInvalid) return problemInvalid(reply, e.errors);
-      if (e instanceof ActiviteConflict) return reply.problem(404, 'Activité introuvable', e.message);
-      throw e;
-    }
-  });
-
-  app.delete('/api/v1/activites/:id', { config: { access: 'activites:saisir' } }, async (request, reply) => {
-    const row = await ownForApi(request, reply);
-    if (!row) return reply;
-    await deleteActivite(db, actorOf(request), request.user!.id, row.id);
-    return reply.code(204).send();
-  });
-
-  app.get('/api/v1/beneficiaires', { config: { access: 'beneficiaires:gerer' } }, async (request, reply) => {
-    const rows = await listBeneficiaires(db, request.user!.id, '', 1000);
-    return reply.send({
-      beneficiaires: rows.map((b) => ({ id: b.id, prenom: b.prenom, nom: b.nom, annee_naissance: b.anneeNaissance, commune_insee: b.communeInsee })),
-    });
-  });
 }
 
 /** An export link opened from a page with bad filters: a French page naming each filter. */
