@@ -304,11 +304,8 @@ export async function createActivite(db: Db, actor: Actor, profile: ConseillerPr
  * entry written only when the row is (not on a replay); triggers on activites run inside it. Built once
  * (a prepared statement): every write of every conseiller runs it.
  */
-const INSERT_COLUMNS = [
-  'id', 'conseillerId', 'structureId', 'departement', 'type', 'date', 'dureeMinutes', 'trancheDuree', 'lieuType', 'lieuId', 'communeInsee',
-  'thematiques', 'thematiquesDemarches', 'nomDemarche', 'materiel', 'autonomie', 'orientation', 'titreAtelier', 'niveauAtelier',
-  'beneficiaireId', 'accompagnements', 'participants', 'notes',
-] as const satisfies readonly (keyof typeof activites.$inferInsert)[];
+/** Every column a new activity sets (the timestamps are the database's). */
+const INSERT_COLUMNS = Object.keys(getTableColumns(activites)).filter((c) => !['createdAt', 'updatedAt', 'deletedAt'].includes(c));
 const insertActivite = preparedStatement('cn_activite_creee', (db) => {
   const insert = db
     .insert(activites)
