@@ -1,6 +1,6 @@
 /** Coverage gaps of a département: an SVG map of its communes coloured by distance, the table beside it. */
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { formatNumber } from '../../platform/views/components.js';
+import { formatNumber, Select } from '../../platform/views/components.js';
 import { plusEloignees, RAYON_MAX_KM, type Couverture } from '../couverture.js';
 
 /** DSFR illustrative colours, from near to far. */
@@ -67,21 +67,7 @@ export function CouverturePage(p: { ctx: PageContext; departement: { code: strin
       </p>
       {p.choix ? (
         <form method="get" action="/couverture" class="fr-mb-4w">
-          <div class={`fr-select-group${p.erreur ? ' fr-select-group--error' : ''}`}>
-            <label class="fr-label" for="champ-departement">
-              Département
-            </label>
-            <select class="fr-select" id="champ-departement" name="departement" aria-describedby={p.erreur ? 'champ-departement-erreur' : undefined}>
-              {p.choix.map((d) => (
-                <option key={d.code} value={d.code} selected={d.code === p.departement.code}>{`${d.nom} (${d.code})`}</option>
-              ))}
-            </select>
-            {p.erreur ? (
-              <p class="fr-error-text" id="champ-departement-erreur">
-                {p.erreur}
-              </p>
-            ) : null}
-          </div>
+          <Select name="departement" label="Département" required options={p.choix.map((d) => ({ value: d.code, label: `${d.nom} (${d.code})` }))} values={{ departement: p.departement.code }} errors={p.erreur ? { departement: p.erreur } : undefined} />
           <button class="fr-btn fr-btn--secondary" type="submit">
             Afficher
           </button>

@@ -1,6 +1,6 @@
 /** The public national statistics page (no sign-in, no script): over time, active conseillers, themes, territories. */
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { formatNumber } from '../../platform/views/components.js';
+import { formatNumber, Select } from '../../platform/views/components.js';
 import { formatDate } from '../../activites/dates.js';
 import { MASQUE, type Cellule, type Publiques } from '../publique.js';
 import { Barres, Colonnes } from './graphiques.js';
@@ -165,21 +165,7 @@ export function PubliquePage(p: { ctx: PageContext; data: Publiques; departement
         <a href="/api/docs">documentation de l'API</a>.
       </p>
       <form method="get" action="/statistiques" class="fr-mb-4w">
-        <div class={`fr-select-group${p.erreur ? ' fr-select-group--error' : ''}`}>
-          <label class="fr-label" for="champ-departement">
-            Voir un département
-          </label>
-          <select class="fr-select" id="champ-departement" name="departement" aria-describedby={p.erreur ? 'champ-departement-erreur' : undefined}>
-            {p.departementsListe.map((x) => (
-              <option key={x.code} value={x.code} selected={x.code === d.perimetre.code}>{`${x.nom} (${x.code})`}</option>
-            ))}
-          </select>
-          {p.erreur ? (
-            <p class="fr-error-text" id="champ-departement-erreur">
-              {p.erreur}
-            </p>
-          ) : null}
-        </div>
+        <Select name="departement" label="Voir un département" required options={p.departementsListe.map((x) => ({ value: x.code, label: `${x.nom} (${x.code})` }))} values={{ departement: d.perimetre.code ?? '' }} errors={p.erreur ? { departement: p.erreur } : undefined} />
         <button class="fr-btn fr-btn--secondary" type="submit">
           Afficher
         </button>
