@@ -9,8 +9,10 @@
  *    new ones, the 12-month and 30-day series) at national scope over one calendar year, over the last
  *    12 months (whole months + edge days), for a département and for a structure, against the SAME
  *    indicators computed by a live GROUP BY over the raw table (lireDirect): p50 / p95 of both, ratio;
- *  - write throughput: single-row INSERTs of activities (8 clients) with the triggers maintaining the
- *    aggregates, and the same INSERTs with the triggers disabled (the bare baseline): rows/s and the cost.
+ *  - write throughput: single-row INSERTs of activities (16 clients, BENCH_CLIENTS_ECRITURE) with the
+ *    triggers maintaining the aggregates and the journal folded every 2 s, and the same INSERTs with the
+ *    triggers disabled (the bare baseline): rows/s and the cost, spread over the départements and all
+ *    in one (the territory rows every writer of a département shares).
  * Checks: the aggregates' figures equal the live ones for every read measured.
  *  - coverage: every French commune (centres of the shared communes file) against 30,000 synthetic places
  *    in the places' spatial index (bench/lieux.ts's generator): the full recomputation, all départements.
@@ -24,6 +26,7 @@ import { communesOfDepartement, departements } from '../src/territoires/territoi
 import { lireAgregats, lireDirect, type Filtre, type Perimetre } from '../src/statistiques/lecture.js';
 import { indicateurs } from '../src/statistiques/regles.js';
 import { couvertureDepartement } from '../src/statistiques/couverture.js';
+import { replierStatistiques } from '../src/statistiques/repliage.js';
 import { buildSnapshot, MoteurLieux } from '../src/lieux/recherche.js';
 import { setCommuneCentres } from '../src/territoires/territoires.js';
 import { communes as communesPartagees, synthetic } from './lieux.js';
@@ -33,6 +36,7 @@ const CONSEILLERS = 4_000;
 const RUNS_AGREGATS = Number(process.env.BENCH_RUNS_AGREGATS ?? 30);
 const RUNS_DIRECT = Number(process.env.BENCH_RUNS_DIRECT ?? 5);
 const ECRITURES = Number(process.env.BENCH_ECRITURES ?? 4_000);
+const CLIENTS_ECRITURE = Number(process.env.BENCH_CLIENTS_ECRITURE ?? 16);
 const FIN = '2026-11-30';
 
 async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -85,15 +89,17 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
     await pool.query('alter table activites enable trigger statistiques_insert');
     const agg = await timed(async () => {
       const mois = (await pool.query<{ m: string }>(`select to_char(generate_series(date '${FIN}' - 1096, date '${FIN}', interval '1 month'), 'YYYY-MM-01') as m`)).rows.map((r) => r.m);
-      for (const m of mois)
+      for (const m of mois) {
         await pool.query(`select statistiques_appliquer('{}'::activites[], array(select a from activites a where a.date >= date_trunc('month', $1::date) and a.date < date_trunc('month', $1::date) + interval '1 month'))`, [m]);
+        await replierStatistiques(database.db);
+      }
     });
     await pool.query('vacuum analyze');
     const sizes = (await pool.query<{ t: string; n: string; mb: string }>(`select relname as t, n_live_tup::text as n, round(pg_total_relation_size(relid) / 1048576.0)::text as mb
-      from pg_stat_user_tables where relname in ('activites', 'statistiques_jours', 'statistiques_territoires', 'statistiques_presences') order by relname`)).rows;
+      from pg_stat_user_tables where relname in ('activites', 'statistiques_jours', 'statistiques_territoires', 'statistiques_territoires_journal', 'statistiques_presences') order by relname`)).rows;
     data.generation = { insertMs: round(gen.ms), agregatsMs: round(agg.ms), tables: sizes };
     rows.push([`génération : ${N.toLocaleString('fr-FR')} activités (1 INSERT … generate_series)`, round(gen.ms / 1000), '', '', '', '']);
-    rows.push(['agrégats construits (statistiques_appliquer, par mois)', round(agg.ms / 1000), '', '', '', '']);
+    rows.push(['agrégats construits (statistiques_appliquer puis statistiques_replier, par mois)', round(agg.ms / 1000), '', '', '', '']);
     for (const s of sizes) rows.push([`  table ${s.t} : ${Number(s.n).toLocaleString('fr-FR')} lignes, ${s.mb} Mo`, '', '', '', '', '']);
 
     const structure = (await pool.query<{ id: string }>(`select md5('s' || 7)::uuid as id`)).rows[0]!.id;
@@ -131,12 +137,21 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
 
     // Writes: one INSERT per activity, 8 clients, with and without the triggers; each conseiller in a
     // département of their own, over the last 30 days (as recorded nationally, not all on one row).
+    // Also all in ONE département (57), as a département's conseillers write at the same time: the
+    // territory rows they share are only appended to (the journal), folded every 2 s as main.ts does.
     const deps = departements().map((d) => d.code);
-    const ecrire = async (label: string) => {
+    const ecrire = async (label: string, departement?: string) => {
       const t0 = performance.now();
       let next = 0;
+      let replier = true;
+      const repliage = (async () => {
+        while (replier) {
+          await replierStatistiques(database.db);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      })();
       await Promise.all(
-        Array.from({ length: 8 }, async () => {
+        Array.from({ length: CLIENTS_ECRITURE }, async () => {
           const c = await pool.connect();
           try {
             for (;;) {
@@ -146,7 +161,7 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
                 `insert into activites (id, conseiller_id, structure_id, departement, type, date, duree_minutes, tranche_duree, lieu_type, commune_insee, thematiques, materiel, accompagnements, participants)
                  values (md5($1)::uuid, md5('c' || $2::text)::uuid, md5('s' || ($2::int / 2)::text)::uuid, $4, 'collectif', $3::date - ($2::int % 30), 60, '60_120', 'autre', '57463', array['email','sante'], array['ordinateur'], 8,
                          '{"total":8,"deja_accompagnes":3,"genres":{"feminin":5,"masculin":3},"tranches_age":{"non_communique":8},"statuts":{"non_communique":8}}')`,
-                [`${label}${k}`, k % CONSEILLERS, FIN, deps[k % deps.length]],
+                [`${label}${k}`, k % CONSEILLERS, FIN, departement ?? deps[k % deps.length]],
               );
             }
           } finally {
@@ -154,14 +169,26 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
           }
         }),
       );
-      return (ECRITURES / (performance.now() - t0)) * 1000;
+      const rate = (ECRITURES / (performance.now() - t0)) * 1000;
+      replier = false;
+      await repliage;
+      return rate;
     };
     const avec = await ecrire('avec');
+    const avec57 = await ecrire('avec57', '57');
     await pool.query('alter table activites disable trigger statistiques_insert');
     const sans = await ecrire('sans');
+    const sans57 = await ecrire('sans57', '57');
     await pool.query('alter table activites enable trigger statistiques_insert');
-    data.ecritures = { avecAgregats: round(avec, 0), sansAgregats: round(sans, 0) };
-    rows.push([`écritures : ${ECRITURES} INSERT, 8 clients — avec agrégats / sans (lignes/s)`, '', round(avec, 0), '', round(sans, 0), round(sans / avec, 2)]);
+    data.ecritures = { clients: CLIENTS_ECRITURE, avecAgregats: round(avec, 0), sansAgregats: round(sans, 0), unDepartement: { avecAgregats: round(avec57, 0), sansAgregats: round(sans57, 0) } };
+    rows.push([`écritures : ${ECRITURES} INSERT, ${CLIENTS_ECRITURE} clients, 101 départements — avec agrégats / sans (lignes/s)`, '', round(avec, 0), '', round(sans, 0), round(sans / avec, 2)]);
+    rows.push([`écritures : les mêmes, tous en Moselle (57) — avec agrégats / sans (lignes/s)`, '', round(avec57, 0), '', round(sans57, 0), round(sans57 / avec57, 2)]);
+    // The figures still equal the records after the writes and their folds.
+    const apres: Filtre = { du: '2026-11-01', au: FIN, types: [], thematiques: [] };
+    for (const p of [{ kind: 'national' }, { kind: 'departements', departements: ['57'] }] as Perimetre[]) {
+      if (JSON.stringify(indicateurs(await lireAgregats(database.db, p, apres), FIN)) !== JSON.stringify(indicateurs(await lireDirect(database.db, p, apres), FIN)))
+        failures.push(`après les écritures (${p.kind}) : les agrégats diffèrent du calcul direct`);
+    }
 
     // Coverage: all communes against 30,000 places, through the same index and function as /couverture.
     const partagees = communesPartagees();

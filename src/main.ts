@@ -6,6 +6,7 @@ import { seedDemoIfEmpty } from './demo/seed.js';
 import { createJobWorker, type JobWorker } from './platform/jobs/jobs.js';
 import { installDiagnostics } from './platform/diagnostics.js';
 import { prechargerTerritoires } from './territoires/territoires.js';
+import { demarrerRepliage, type Replieur } from './statistiques/repliage.js';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const { config, database, logger } = rt;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let worker: JobWorker | undefined = undefined;
+  let replieur: Replieur | undefined = undefined;
 
   // Installed before anything long (demo seed, listen): a signal at any point closes the database.
   let stopping = false;
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
       // still running after that is left to its lease and retried by another (or the next) instance.
       const jobsDone = worker?.stop() ?? Promise.resolve();
       await app?.close(); // waits for in-flight requests
+      await replieur?.stop();
       const finished = await Promise.race([jobsDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
       if (!finished) logger.warn('jobs still running at shutdown: left to be retried');
       await rt.shutdown();
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
   // Background jobs (mails, retention, purges): claimed from the database, so several instances share them.
   worker = createJobWorker({ database, registry: app.jobs, log: logger.child({ component: 'jobs' }) });
   worker.start();
+  // The statistics' territory journal, folded every few seconds (src/statistiques/repliage.ts).
+  replieur = demarrerRepliage(database.db, logger.child({ component: 'statistiques' }));
   // The communes' search index (≈ 0.3 s), built now rather than on the first person's search.
   setImmediate(() => prechargerTerritoires());
   if (installDiagnostics()) logger.info('memory diagnostics on the IPC channel (soak benchmark)');

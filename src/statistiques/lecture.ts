@@ -7,6 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../platform/db.js';
 import type { EquipeScope } from '../activites/activites.js';
+import { NATIONAL } from './schema.js';
 import { decouperPeriode, jourSuivant, joursDeSerie, moisDeSerie, type Dimension, type Figures, type Ligne } from './regles.js';
 
 /** Whose activities. Départements: a région's or one; structure, conseiller: as recorded on the activity. */
@@ -124,15 +125,24 @@ async function suivisDe(db: Db, source: SQL, avant: SQL): Promise<SuivisSql> {
   return { suivis: r.find((x) => x.d === 'total')?.n ?? 0, nouveaux: r.find((x) => x.d === 'nouveaux')?.n ?? 0, par };
 }
 
-/** Whether the territory aggregates (by département, without types) can answer. */
-const parTerritoire = (p: Perimetre, f: Filtre) => (p.kind === 'national' || p.kind === 'departements') && f.types.length === 0;
+/** Whether the territory aggregates (by département or national, for all types or per type) can answer. */
+const parTerritoire = (p: Perimetre, _f: Filtre) => p.kind === 'national' || p.kind === 'departements';
 
-function territoiresEntre(p: Perimetre, du: string, au: string, dimension?: string): SQL {
+/**
+ * The territory rows of a scope and types: the national ones or the départements' (never both: they
+ * would count twice), for all types ('') or for the types asked (never both either).
+ */
+function porteeTerritoire(p: Perimetre, types: readonly string[]): SQL {
+  const ou = p.kind === 'national' ? sql`t.departement = ${NATIONAL}` : portee(p, colonnesDe('t', 'debut'));
+  return sql`${ou} and ${types.length ? sql`t.type = any(${textArray(types)})` : sql`t.type = ''`}`;
+}
+
+function territoiresEntre(p: Perimetre, types: readonly string[], du: string, au: string, dimension?: string): SQL {
   const { mois, jours } = decouperPeriode(du, au);
   const parts: SQL[] = [];
   if (mois) parts.push(sql`(t.granularite = 'mois' and t.debut between ${mois[0]}::date and ${mois[1]}::date)`);
   for (const [a, b] of jours) parts.push(sql`(t.granularite = 'jour' and t.debut between ${a}::date and ${b}::date)`);
-  return sql`(${sql.join(parts, sql` or `)}) and ${portee(p, colonnesDe('t', 'debut'))}${dimension ? sql` and t.dimension = ${dimension}` : sql``}`;
+  return sql`(${sql.join(parts, sql` or `)}) and ${porteeTerritoire(p, types)}${dimension ? sql` and t.dimension = ${dimension}` : sql``}`;
 }
 
 /** The figures of a scope and a period from the aggregates (a themes filter needs the records: lireFigures). */
@@ -141,7 +151,7 @@ export async function lireAgregats(db: Db, p: Perimetre, f: Filtre): Promise<Fig
   const territoire = parTerritoire(p, f);
   // Four independent reads, sent together (a pool runs them side by side; PGlite queues them).
   const lignes = territoire
-    ? rows<LigneSql>(db, sql`select t.dimension, t.valeur, ${SOMMES} from statistiques_territoires t where ${territoiresEntre(p, f.du, f.au)} group by t.dimension, t.valeur`)
+    ? rows<LigneSql>(db, sql`select t.dimension, t.valeur, ${SOMMES} from statistiques_territoires_lues t where ${territoiresEntre(p, f.types, f.du, f.au)} group by t.dimension, t.valeur`)
     : rows<LigneSql>(db, sql`select j.dimension, j.valeur, ${SOMMES} from statistiques_jours j where ${entre(cj.jour, f.du, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by j.dimension, j.valeur`);
   const cp = colonnesDe('q', 'jour');
   const suivis = suivisDe(
@@ -156,9 +166,9 @@ export async function lireAgregats(db: Db, p: Perimetre, f: Filtre): Promise<Fig
   let quotidienne: Promise<Point[]>;
   if (territoire) {
     mensuelle = rows(db, sql`select to_char(t.debut, 'YYYY-MM') as mois, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
-      from statistiques_territoires t where ${territoiresEntre(p, debutSerie, f.au, 'total')} group by 1`);
+      from statistiques_territoires_lues t where ${territoiresEntre(p, f.types, debutSerie, f.au, 'total')} group by 1`);
     quotidienne = rows(db, sql`select t.debut::text as jour, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements
-      from statistiques_territoires t where t.granularite = 'jour' and t.dimension = 'total' and t.debut between ${debutJours}::date and ${f.au}::date and ${portee(p, colonnesDe('t', 'debut'))} group by 1`);
+      from statistiques_territoires_lues t where t.granularite = 'jour' and t.dimension = 'total' and t.debut between ${debutJours}::date and ${f.au}::date and ${porteeTerritoire(p, f.types)} group by 1`);
   } else {
     const serie = (debut: string, cle: string) =>
       rows<Point>(db, sql`select ${raw(cle)}, sum(j.activites)::int as activites, sum(j.accompagnements)::int as accompagnements

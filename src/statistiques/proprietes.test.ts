@@ -13,6 +13,7 @@ import { checkActivite, createActivite, deleteActivite, updateActivite, type Con
 import { createBeneficiaire, mergeBeneficiaires } from '../activites/beneficiaires.js';
 import { GENRES, LIEU_TYPES, MATERIEL, ORIENTATIONS, STATUTS, THEMATIQUES, THEMATIQUES_DEMARCHES, TRANCHES_AGE, TYPES } from '../activites/codes.js';
 import { lireAgregats, lireDirect, type Filtre, type Perimetre } from './lecture.js';
+import { replierStatistiques } from './repliage.js';
 import { heuresParType, indicateurs, jourSuivant, premiers, type Figures } from './regles.js';
 
 /** A small seeded generator (mulberry32): a failing run can be replayed with the same seed. */
@@ -175,8 +176,13 @@ afterAll(async () => {
 describe('aggregates kept by the triggers', () => {
   it('equal a live computation over the records after random creates, edits, deletes and merges', async () => {
     let checks = 0;
+    let replies = 0;
     for (let batch = 0; batch < 12; batch++) {
-      for (let i = 0; i < 25; i++) await operation();
+      for (let i = 0; i < 25; i++) {
+        await operation();
+        // The territory journal is folded at random moments: readings must not depend on it.
+        if (r.next() < 0.1) replies += await replierStatistiques(database.db);
+      }
       for (let k = 0; k < 6; k++) {
         const p = perimetreAuHasard();
         const f = filtreAuHasard();
@@ -192,6 +198,21 @@ describe('aggregates kept by the triggers', () => {
     expect(tout.beneficiaires.suivis).toBeGreaterThan(0);
     expect(tout.participants_ateliers).toBeGreaterThan(0);
     expect(checks).toBe(72);
+    expect(replies).toBeGreaterThan(0);
+  });
+
+  it('folding the territory journal changes no figure, and leaves it empty', async () => {
+    const f: Filtre = { du: '2026-03-01', au: '2026-06-30', types: [], thematiques: [] };
+    const perimetres: Perimetre[] = [{ kind: 'national' }, { kind: 'departements', departements: ['57'] }, { kind: 'departements', departements: ['54', '67'] }];
+    // Something in the journal first, so that the fold has work to do.
+    for (let i = 0; i < 5; i++) await operation();
+    const avant = await Promise.all(perimetres.map(async (p) => comparable(await lireAgregats(database.db, p, f), f.au)));
+    expect(await replierStatistiques(database.db)).toBeGreaterThan(0);
+    expect(await replierStatistiques(database.db)).toBe(0);
+    const apres = await Promise.all(perimetres.map(async (p) => comparable(await lireAgregats(database.db, p, f), f.au)));
+    expect(apres).toEqual(avant);
+    const direct = comparable(await lireDirect(database.db, { kind: 'national' }, f), f.au);
+    expect(apres[0]).toEqual(direct);
   });
 
   it('a themes filter, computed from the records, agrees with the aggregates of one theme alone', async () => {
@@ -205,7 +226,7 @@ describe('aggregates kept by the triggers', () => {
 
   it('the migration counts the activities recorded before it (backfill)', async () => {
     const before = await lireAgregats(database.db, { kind: 'national' }, { du: '2026-03-01', au: '2026-06-30', types: [], thematiques: [] });
-    await database.exec(`truncate statistiques_jours, statistiques_territoires, statistiques_presences;
+    await database.exec(`truncate statistiques_jours, statistiques_territoires, statistiques_territoires_journal, statistiques_presences;
       select statistiques_appliquer('{}'::activites[], array(select a from activites a where a.deleted_at is null));`);
     const after = await lireAgregats(database.db, { kind: 'national' }, { du: '2026-03-01', au: '2026-06-30', types: [], thematiques: [] });
     expect(comparable(after, '2026-06-30')).toEqual(comparable(before, '2026-06-30'));

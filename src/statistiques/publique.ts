@@ -9,6 +9,7 @@ import { departement, departements, regions } from '../territoires/territoires.j
 import { postesOccupes } from '../recrutement/lecture.js';
 import { addMonths } from '../activites/dates.js';
 import { lireAgregats, type Perimetre } from './lecture.js';
+import { NATIONAL } from './schema.js';
 import { indicateurs, jourSuivant, moisDeSerie, type Part } from './regles.js';
 
 export const SEUIL = 5;
@@ -47,7 +48,7 @@ export interface Publiques {
 async function parDepartement(db: Db, du: string, au: string, actifsDepuis: string): Promise<Map<string, Omit<LigneTerritoire, 'code' | 'nom'>>> {
   const totaux = rowsOf<{ departement: string; activites: number; accompagnements: number; anonymes: number }>(
     await db.execute(sql`select departement, sum(activites)::int as activites, sum(accompagnements)::int as accompagnements, sum(personnes)::int as anonymes
-      from statistiques_territoires where granularite = 'jour' and dimension = 'total' and debut between ${du}::date and ${au}::date group by departement`),
+      from statistiques_territoires_lues where granularite = 'jour' and type = '' and dimension = 'total' and debut between ${du}::date and ${au}::date and departement <> ${NATIONAL} group by departement`),
   );
   const suivis = rowsOf<{ departement: string; n: number }>(
     await db.execute(sql`select departement, count(distinct beneficiaire_id)::int as n from statistiques_presences where jour between ${du}::date and ${au}::date group by departement`),
@@ -74,8 +75,8 @@ export async function lirePubliques(db: Db, today: string, dep: string | null = 
   // Running total: everything before the first month of the series, then month by month.
   const premier = `${moisDeSerie(today)[0]}-01`;
   const [avant] = rowsOf<{ n: number }>(
-    await db.execute(sql`select coalesce(sum(accompagnements), 0)::int as n from statistiques_territoires where granularite = 'mois' and dimension = 'total' and debut < ${premier}::date
-      ${dep ? sql`and departement = ${dep}` : sql``}`),
+    await db.execute(sql`select coalesce(sum(accompagnements), 0)::int as n from statistiques_territoires_lues where granularite = 'mois' and type = '' and dimension = 'total' and debut < ${premier}::date
+      and departement = ${dep ?? NATIONAL}`),
   );
   let cumul = avant?.n ?? 0;
   const fin = dep !== null;

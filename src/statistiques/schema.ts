@@ -45,7 +45,10 @@ export const statistiquesJours = pgTable(
 
 /**
  * The same figures per département only, by month (`granularite` 'mois', `debut` = the 1st) and by day
- * ('jour'): national, régional and départemental readings sum a few rows per month.
+ * ('jour'), plus the national sums (`departement` = NATIONAL), each for all types (`type` '') and per
+ * type: national, régional and départemental readings, with or without a types filter, sum a few rows
+ * per month. Written only by `statistiques_replier()` from the journal below;
+ * read through the view `statistiques_territoires_lues` (these rows + the journal not yet folded).
  */
 export const statistiquesTerritoires = pgTable(
   'statistiques_territoires',
@@ -53,12 +56,36 @@ export const statistiquesTerritoires = pgTable(
     granularite: text('granularite').notNull(),
     debut: date('debut', { mode: 'string' }).notNull(),
     departement: text('departement').notNull(),
+    /** The activities of one type, or '' for all of them: a types filter reads these rows too. */
+    type: text('type').notNull().default(''),
     dimension: text('dimension').notNull(),
     valeur: text('valeur').notNull(),
     ...counts,
   },
-  (t) => [primaryKey({ columns: [t.granularite, t.debut, t.departement, t.dimension, t.valeur] })],
+  // Département (or 'FR') and type before the dates: a reading scans only its own rows.
+  (t) => [primaryKey({ columns: [t.granularite, t.departement, t.type, t.debut, t.dimension, t.valeur] })],
 );
+
+/**
+ * What the activities' triggers add to `statistiques_territoires`, appended (no key, no index, so no
+ * row is locked by two writers: every conseiller of a département writes the same territory rows, and
+ * upserting them from each write made those rows a queue). `statistiques_replier()` folds it into the
+ * territory rows (by day, by month, and the national rows `departement = 'FR'`) from one writer at a
+ * time; the view `statistiques_territoires_lues` is the folded rows plus the journal, so a reading is
+ * exact whether or not the journal was folded. One row per (day, département, type, dimension, value) of
+ * a statement; the département as in `statistiques_jours` ('' when none).
+ */
+export const statistiquesTerritoiresJournal = pgTable('statistiques_territoires_journal', {
+  jour: date('jour', { mode: 'string' }).notNull(),
+  departement: text('departement').notNull(),
+  type: text('type').notNull(),
+  dimension: text('dimension').notNull(),
+  valeur: text('valeur').notNull(),
+  ...counts,
+});
+
+/** The département code of the national rows of `statistiques_territoires` (every département, and none). */
+export const NATIONAL = 'FR';
 
 /**
  * Followed beneficiaries seen: one row per (beneficiary, day, conseiller, structure, département, type,

@@ -38,12 +38,19 @@ function cle(par: Regroupement, alias: string): SQL {
   return sql.raw(`coalesce(r.region, '')`);
 }
 
+/** The territory rows hold all types ('') and each type; the per-conseiller ones each type. */
+function typesTableau(par: Regroupement, f: Filtre): SQL {
+  const types = sql`array[${sql.join(f.types.map((t) => sql`${t}`), sql`, `)}]::text[]`;
+  if (f.types.length) return sql` and t.type = any(${types})`;
+  return par === 'structure' ? sql`` : sql` and t.type = ''`;
+}
+
 export async function tableauTerritorial(db: Db, par: Regroupement, departementsVus: string[] | null, f: Filtre, today: string): Promise<LigneTableau[]> {
   const deps = departementsVus ?? departements().map((d) => d.code);
   const mapping = sql.join(departements().map((d) => sql`(${d.code}, ${d.region})`), sql`, `);
   const join = (alias: string) => (par === 'region' ? sql`left join (values ${mapping}) as r(departement, region) on r.departement = ${sql.raw(alias)}.departement` : sql``);
   const depsSql = sql`array[${sql.join(deps.map((d) => sql`${d}`), sql`, `)}]::text[]`;
-  const source = par === 'structure' ? sql`statistiques_jours` : sql`statistiques_territoires`;
+  const source = par === 'structure' ? sql`statistiques_jours` : sql`statistiques_territoires_lues`;
   // Territories: whole months from the monthly rows, the edges from the daily ones.
   const { mois, jours } = decouperPeriode(f.du, f.au);
   const parts: SQL[] = [];
@@ -52,11 +59,11 @@ export async function tableauTerritorial(db: Db, par: Regroupement, departements
   const periode = par === 'structure' ? sql`t.jour between ${f.du}::date and ${f.au}::date` : sql`(${sql.join(parts, sql` or `)})`;
   const totaux = rowsOf<{ k: string; activites: number; accompagnements: number; anonymes: number }>(
     await db.execute(sql`select ${cle(par, 't')} as k, sum(t.activites)::int as activites, sum(t.accompagnements)::int as accompagnements, sum(t.personnes)::int as anonymes
-      from ${source} t ${join('t')} where t.dimension = 'total' and ${periode} and t.departement = any(${depsSql}) group by 1`),
+      from ${source} t ${join('t')} where t.dimension = 'total' and ${periode} and t.departement = any(${depsSql})${typesTableau(par, f)} group by 1`),
   );
   const suivis = rowsOf<{ k: string; n: number }>(
     await db.execute(sql`select ${cle(par, 'q')} as k, count(distinct q.beneficiaire_id)::int as n from statistiques_presences q ${join('q')}
-      where q.jour between ${f.du}::date and ${f.au}::date and q.departement = any(${depsSql}) group by 1`),
+      where q.jour between ${f.du}::date and ${f.au}::date and q.departement = any(${depsSql})${f.types.length ? sql` and q.type = any(array[${sql.join(f.types.map((t) => sql`${t}`), sql`, `)}]::text[])` : sql``} group by 1`),
   );
   const actifs = rowsOf<{ k: string; n: number }>(
     await db.execute(sql`select ${cle(par, 'j')} as k, count(distinct j.conseiller_id)::int as n from statistiques_jours j ${join('j')}
