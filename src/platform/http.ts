@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import type { VNode } from 'preact';
@@ -152,7 +152,10 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
 
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
-  await app.register(fastifyHelmet, {
+  // The security headers, built once (helmet parses the directives and fixes every value here) and
+  // set on the raw response of each request (onRequest); @fastify/helmet rebuilt it on every request.
+  // A route's own reply.header (e.g. the sandbox CSP of downloads) still replaces a value.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -170,6 +173,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     },
     strictTransportSecurity: config.publicUrl.startsWith('https:'),
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, done as (err?: unknown) => void);
   });
   await app.register(fastifyCompress, { threshold: 1024 });
   await app.register(fastifyStatic, {
