@@ -113,6 +113,33 @@ CREATE VIEW statistiques_territoires_lues AS
   FROM statistiques_territoires_journal j CROSS JOIN (VALUES ('jour'), ('mois')) g(granularite) CROSS JOIN LATERAL (VALUES (j.departement), ('FR')) d(departement)
        CROSS JOIN LATERAL (VALUES (j.type), ('')) t(type);
 --> statement-breakpoint
+-- Rebuilds every aggregate from the records, set-based (operations after an incident; the benchmarks
+-- after a bulk load with the triggers off). Takes the aggregates' tables exclusively: writes wait for it.
+CREATE FUNCTION statistiques_reconstruire() RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  TRUNCATE statistiques_jours, statistiques_territoires, statistiques_territoires_journal, statistiques_presences;
+  INSERT INTO statistiques_jours (jour, conseiller_id, structure_id, departement, type, dimension, valeur, activites, accompagnements, participants_ateliers, personnes, nouveaux, minutes)
+  SELECT (x.r).date, (x.r).conseiller_id, coalesce((x.r).structure_id, '00000000-0000-0000-0000-000000000000'::uuid), coalesce((x.r).departement, ''), (x.r).type, l.dimension, l.valeur,
+         sum(l.activites), sum(l.accompagnements), sum(l.participants_ateliers), sum(l.personnes), sum(l.nouveaux), sum(l.minutes)
+  FROM (SELECT a AS r FROM activites a WHERE a.deleted_at IS NULL OFFSET 0) x CROSS JOIN LATERAL statistiques_lignes(x.r) l
+  GROUP BY 1, 2, 3, 4, 5, 6, 7
+  HAVING sum(l.activites) <> 0 OR sum(l.accompagnements) <> 0 OR sum(l.personnes) <> 0 OR sum(l.nouveaux) <> 0 OR sum(l.minutes) <> 0;
+  INSERT INTO statistiques_territoires (granularite, departement, type, debut, dimension, valeur, activites, accompagnements, participants_ateliers, personnes, nouveaux, minutes)
+  SELECT g.granularite, d.departement, t.type, CASE WHEN g.granularite = 'mois' THEN date_trunc('month', j.jour)::date ELSE j.jour END, j.dimension, j.valeur,
+         sum(j.activites), sum(j.accompagnements), sum(j.participants_ateliers), sum(j.personnes), sum(j.nouveaux), sum(j.minutes)
+  FROM statistiques_jours j CROSS JOIN (VALUES ('jour'), ('mois')) g(granularite) CROSS JOIN LATERAL (VALUES (j.departement), ('FR')) d(departement)
+       CROSS JOIN LATERAL (VALUES (j.type), ('')) t(type)
+  GROUP BY 1, 2, 3, 4, 5, 6
+  HAVING sum(j.activites) <> 0 OR sum(j.accompagnements) <> 0 OR sum(j.personnes) <> 0 OR sum(j.nouveaux) <> 0 OR sum(j.minutes) <> 0;
+  INSERT INTO statistiques_presences (beneficiaire_id, jour, conseiller_id, structure_id, departement, type, genre, tranche_age, statut, n)
+  SELECT a.beneficiaire_id, a.date, a.conseiller_id, coalesce(a.structure_id, '00000000-0000-0000-0000-000000000000'::uuid), coalesce(a.departement, ''), a.type,
+         statistiques_cle(a.participants->'genres'), statistiques_cle(a.participants->'tranches_age'), statistiques_cle(a.participants->'statuts'), count(*)
+  FROM activites a
+  WHERE a.deleted_at IS NULL AND a.beneficiaire_id IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+END
+$fn$;
+--> statement-breakpoint
 -- The territory rows rebuilt from the per-conseiller ones (the same lines, summed): with the national
 -- rows and the per-type rows this migration adds.
 TRUNCATE statistiques_territoires;
