@@ -2,13 +2,15 @@
  * The places' public API: GET /api/v1/lieux (nearest places or a commune's, hot answers from memory)
  * and the open-data exports /api/v1/lieux.csv and .json, all from the search engine's snapshot.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { boundedCache } from '../platform/cache.js';
+import { COMPRESS_THRESHOLD } from '../platform/http.js';
 import { commune as communeByInsee, type Commune } from '../territoires/territoires.js';
 import type { Filtres, MoteurLieux, Resultat } from './recherche.js';
 import { FIELDS, FORMULA_EXEMPT, FORMULA_START, SERVICES, toRecord, type Field, type LieuV1 } from './standard.js';
 import { arr, str } from './requete.js';
+import { answerBytes, compressed, negotiateEncoding, type AnswerBytes } from './compression.js';
 
 export function registerLieuxApiRoutes(app: FastifyInstance, moteur: MoteurLieux, origineCommune: (c: Commune) => Promise<{ lat: number; lng: number }>): void {
 
@@ -44,7 +46,7 @@ export function registerLieuxApiRoutes(app: FastifyInstance, moteur: MoteurLieux
     }
     const key = communeCode ? `c|${communeCode}|${[...services].sort().join('|')}|${n}` : `p|${lat}|${lon}|${rayon ?? ''}|${[...services].sort().join('|')}|${n}`;
     const hit = answers.get(key);
-    if (hit !== undefined) return sendLieux(reply, hit);
+    if (hit !== undefined) return sendLieux(request, reply, hit);
     let results: Resultat[];
     let origine: { lat: number; lon: number } | null = null;
     if (communeCode) {
@@ -64,20 +66,30 @@ export function registerLieuxApiRoutes(app: FastifyInstance, moteur: MoteurLieux
     }
     // Each place's JSON is serialised once (per snapshot) and reused: the answer is assembled as text.
     const items = results.map((r) => `${fragment(r.lieu)},"distance_km":${r.distanceKm === null ? 'null' : Math.round(r.distanceKm * 1000) / 1000}}`);
-    const body = `{"origine":${JSON.stringify(origine)},"total":${results.length},"lieux":[${items.join(',')}]}`;
+    const answer = answerBytes(`{"origine":${JSON.stringify(origine)},"total":${results.length},"lieux":[${items.join(',')}]}`);
     // Kept only if the places did not change during the search (the next search answers from the new snapshot).
-    if (answersFor === snapshot) answers.set(key, body);
-    return sendLieux(reply, body);
+    if (answersFor === snapshot) answers.set(key, answer);
+    return sendLieux(request, reply, answer);
   });
 
   /**
    * The answers of GET /api/v1/lieux, by search, for the current snapshot of the places: emptied when
    * it is replaced (a write here, or another instance's seen by the poll), bounded (≈ 20 KB an answer
-   * of 20 places: 1,000 answers ≈ 20 MB), one minute like the answer's cache-control.
+   * of 20 places, and ≈ 3 KB for each compressed copy: 1,000 answers ≈ 26 MB), one minute like the
+   * answer's cache-control. Each is kept as bytes, with its gzip and brotli copies made on first use.
    */
-  const answers = boundedCache<string, string>({ name: 'lieux.reponses-api', max: 1_000, ttlMs: 60_000 });
+  const answers = boundedCache<string, AnswerBytes>({ name: 'lieux.reponses-api', max: 1_000, ttlMs: 60_000 });
   let answersFor: unknown = null;
-  const sendLieux = (reply: FastifyReply, body: string) => reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(body);
+  const sendLieux = (request: FastifyRequest, reply: FastifyReply, answer: AnswerBytes) => {
+    reply.header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8');
+    // Below the plugin's threshold an answer is never compressed, so it does not vary.
+    if (answer.body.length < COMPRESS_THRESHOLD) return reply.send(answer.body);
+    reply.header('vary', 'accept-encoding');
+    const encoding = negotiateEncoding(request.headers['accept-encoding']);
+    // Already encoded: the compress plugin leaves a payload with a content-encoding as it is.
+    if (encoding === 'br' || encoding === 'gzip') return reply.header('content-encoding', encoding).send(compressed(answer, encoding));
+    return reply.send(answer.body);
+  };
 
   /** A place's JSON without its closing brace, cached on the (immutable) snapshot object. */
   const fragments = new WeakMap<LieuV1, string>();

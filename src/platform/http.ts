@@ -94,6 +94,9 @@ function tileSources(url: string | undefined): string[] {
   return m ? [m[1]!.replace(/\{[^}]+\}/g, '*')] : [];
 }
 
+/** Bytes below which the compress plugin sends an answer as it is. */
+export const COMPRESS_THRESHOLD = 1024;
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstance & { routeTable: RouteInfo[] }> {
@@ -177,7 +180,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   app.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, done as (err?: unknown) => void);
   });
-  await app.register(fastifyCompress, { threshold: 1024 });
+  await app.register(fastifyCompress, { threshold: COMPRESS_THRESHOLD });
   await app.register(fastifyStatic, {
     root: DSFR_DIR,
     prefix: '/dsfr/',
