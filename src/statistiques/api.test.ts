@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createTestApp, type TestContext } from '../platform/testing.js';
+import { rowsOf } from '../platform/db.js';
 import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { createApiToken } from '../comptes/tokens.js';
 import { createUser, findUserByEmail } from '../comptes/users.js';
@@ -149,10 +151,82 @@ describe('GET /api/v1/statistiques', () => {
     }
   });
 
+  it('narrowing filters (conseillers, structures, départements, communes, places) narrow the figures to their intersection with the scope', async () => {
+    const db = t.database.db;
+    const autreId = (await findUserByEmail(db, 'autre.stat@demo.test'))!.id;
+    // A place in Moselle where the other conseiller works, for the places filter.
+    const lieu = rowsOf<{ id: string }>(await db.execute(sql`select id::text as id from lieux where code_insee like '57%' and code_insee <> '57463' order by nom limit 1`))[0]!;
+    await db.execute(sql`insert into lieux_conseillers (lieu_id, user_id) values (${lieu.id}::uuid, ${autreId}::uuid) on conflict do nothing`);
+    const base = { date: today, duree_minutes: 30, thematiques: ['email'], type: 'individuel' };
+    for (const lieuPayload of [{ type: 'domicile', commune_insee: '54395' }, { type: 'lieu_activite', lieu_id: lieu.id }]) {
+      const res = await api('autreConseiller', 'POST', '/api/v1/activites', { ...base, id: randomUUID(), lieu: lieuPayload });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    // Left from above: the demo conseiller's 1 activity (Metz); now the other conseiller's 2 (same structure).
+    expect(await figures('admin')).toMatchObject({ activites: 3 });
+    const cas: [string, string, number][] = [
+      ['admin', `&conseillers=${conseillerId}`, 1],
+      ['admin', `&conseillers=${autreId}`, 2],
+      ['admin', `&conseillers=${conseillerId},${autreId}`, 3],
+      ['admin', `&conseillers=${conseillerId}&conseillers=${autreId}`, 3],
+      ['admin', `&structures=${metzId}`, 3],
+      ['admin', `&structures=${autreStructureId}`, 0],
+      ['admin', '&departements=57', 3],
+      ['admin', '&departements=54,67', 0],
+      ['admin', '&echelle=region&code=44&departements=57', 3],
+      ['admin', '&echelle=region&code=44&departements=54', 0],
+      ['admin', `&echelle=structure&code=${metzId}&departements=54`, 0],
+      ['admin', '&communes=54395', 1],
+      ['admin', '&communes=57463,54395', 2],
+      ['admin', `&lieux=${lieu.id}`, 1],
+      ['admin', `&conseillers=${autreId}&communes=54395`, 1],
+      ['admin', `&conseillers=${conseillerId}&types=collectif`, 0],
+      ['structure', `&conseillers=${autreId}`, 2],
+      ['prefecture', `&structures=${metzId}&conseillers=${conseillerId}`, 1],
+      ['prefecture', `&lieux=${lieu.id}`, 1],
+      ['conseiller', `&conseillers=${conseillerId}`, 1],
+    ];
+    for (const [who, q, n] of cas) expect((await figures(who, q)).activites, `${who} ${q}`).toBe(n);
+    // The distinct people follow the filter too (the other conseiller's two anonymous people).
+    expect((await figures('admin', `&conseillers=${autreId}`)).beneficiaires.total).toBe(2);
+  });
+
+  it('a filter value outside the scope: 403, unknown or malformed: 400, problem+json naming the parameter', async () => {
+    const autreId = (await findUserByEmail(t.database.db, 'autre.stat@demo.test'))!.id;
+    const lieu54 = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text as id from lieux where code_insee like '54%' limit 1`))[0];
+    const cases: [string, string, number, string][] = [
+      ['conseiller', `?conseillers=${autreId}`, 403, 'conseillers'],
+      ['autreStructure', `?conseillers=${conseillerId}`, 403, 'conseillers'],
+      ['autreStructure', `?structures=${metzId}`, 403, 'structures'],
+      ['prefecture54', `?structures=${metzId}`, 403, 'structures'],
+      ['prefecture54', `?conseillers=${conseillerId}`, 403, 'conseillers'],
+      ['prefecture', '?communes=54395', 403, 'communes'],
+      ['prefecture', '?departements=54', 403, 'departements'],
+      ['admin', '?echelle=departement&code=57&departements=54', 403, 'departements'],
+      ...(lieu54 ? ([['prefecture', `?lieux=${lieu54.id}`, 403, 'lieux']] as [string, string, number, string][]) : []),
+      ['admin', `?conseillers=${randomUUID()}`, 400, 'conseillers'],
+      ['admin', '?conseillers=camille', 400, 'conseillers'],
+      ['admin', `?structures=${randomUUID()}`, 400, 'structures'],
+      ['admin', '?communes=99999', 400, 'communes'],
+      ['admin', '?communes=Metz', 400, 'communes'],
+      ['admin', '?departements=999', 400, 'departements'],
+      ['admin', '?departements=Moselle', 400, 'departements'],
+      ['admin', `?lieux=${randomUUID()}`, 400, 'lieux'],
+      ['admin', `?lieux=${Array.from({ length: 60 }, () => randomUUID()).join(',')}`, 400, 'lieux'],
+    ];
+    for (const [who, q, status, param] of cases) {
+      const res = await get(who, `/api/v1/statistiques${q}`);
+      expect(res.statusCode, `${who} ${q}`).toBe(status);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json().invalid_params.map((p: { name: string }) => p.name), `${who} ${q}`).toEqual([param]);
+    }
+  });
+
   it('is in the OpenAPI document with its real response schema', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const op = doc.paths['/api/v1/statistiques'].get;
-    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['du', 'au', 'echelle', 'code', 'types', 'thematiques']);
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['du', 'au', 'echelle', 'code', 'types', 'thematiques', 'conseillers', 'structures', 'communes', 'departements', 'lieux']);
+    expect(op.parameters.find((p: { name: string }) => p.name === 'conseillers').description).toMatch(/virgules.*403/s);
     expect(op.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Statistiques');
     const s = doc.components.schemas.Statistiques;
     expect(s.required).toEqual(['activites', 'accompagnements', 'participants_ateliers', 'beneficiaires', 'repartitions', 'series']);

@@ -23,6 +23,15 @@ export interface Filtre {
   au: string;
   types: string[];
   thematiques: string[];
+  /**
+   * Narrowing filters (the intersection with the scope): conseillers, structures and départements as
+   * recorded on the activity, read from the aggregates; communes and places need the records (lireDirect).
+   */
+  conseillers?: string[];
+  structures?: string[];
+  departements?: string[];
+  communes?: string[];
+  lieux?: string[];
 }
 
 interface Colonnes {
@@ -63,6 +72,27 @@ function portee(p: Perimetre, c: Colonnes): SQL {
 
 const entre = (c: SQL, du: string, au: string) => sql`${c} between ${du}::date and ${au}::date`;
 const typesDe = (f: Filtre, col: SQL) => (f.types.length ? sql` and ${col} = any(${textArray(f.types)})` : sql``);
+const uuidArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]`;
+
+/** The conseillers, structures and départements filters on rows that carry them (aggregates or records). */
+function filtresDe(f: Filtre, c: Colonnes): SQL {
+  const parts: SQL[] = [];
+  if (f.conseillers?.length) parts.push(sql` and ${c.conseiller} = any(${uuidArray(f.conseillers)})`);
+  if (f.structures?.length) parts.push(sql` and ${c.structure} = any(${uuidArray(f.structures)})`);
+  if (f.departements?.length) parts.push(sql` and ${c.departement} = any(${textArray(f.departements)})`);
+  return parts.length ? sql.join(parts, sql``) : sql``;
+}
+
+/**
+ * A départements filter on a territorial scope is the scope's départements that it names (the
+ * territory rows can answer it); on another scope the filter stays a clause (filtresDe).
+ */
+function restreint(p: Perimetre, f: Filtre): Perimetre {
+  if (!f.departements?.length) return p;
+  if (p.kind === 'national') return { kind: 'departements', departements: [...f.departements] };
+  if (p.kind === 'departements') return { kind: 'departements', departements: p.departements.filter((d) => f.departements!.includes(d)) };
+  return p;
+}
 
 async function rows<T>(db: Db, q: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(q));
@@ -126,7 +156,7 @@ async function suivisDe(db: Db, source: SQL, avant: SQL): Promise<SuivisSql> {
 }
 
 /** Whether the territory aggregates (by département or national, for all types or per type) can answer. */
-const parTerritoire = (p: Perimetre, _f: Filtre) => p.kind === 'national' || p.kind === 'departements';
+const parTerritoire = (p: Perimetre, f: Filtre) => (p.kind === 'national' || p.kind === 'departements') && !f.conseillers?.length && !f.structures?.length;
 
 /**
  * The territory rows of a scope and types: the national ones or the départements' (never both: they
@@ -146,17 +176,18 @@ function territoiresEntre(p: Perimetre, types: readonly string[], du: string, au
 }
 
 /** The figures of a scope and a period from the aggregates (a themes filter needs the records: lireFigures). */
-export async function lireAgregats(db: Db, p: Perimetre, f: Filtre): Promise<Figures> {
+export async function lireAgregats(db: Db, demande: Perimetre, f: Filtre): Promise<Figures> {
+  const p = restreint(demande, f);
   const cj = colonnesDe('j', 'jour');
   const territoire = parTerritoire(p, f);
   // Four independent reads, sent together (a pool runs them side by side; PGlite queues them).
   const lignes = territoire
     ? rows<LigneSql>(db, sql`select t.dimension, t.valeur, ${SOMMES} from statistiques_territoires_lues t where ${territoiresEntre(p, f.types, f.du, f.au)} group by t.dimension, t.valeur`)
-    : rows<LigneSql>(db, sql`select j.dimension, j.valeur, ${SOMMES} from statistiques_jours j where ${entre(cj.jour, f.du, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by j.dimension, j.valeur`);
+    : rows<LigneSql>(db, sql`select j.dimension, j.valeur, ${SOMMES} from statistiques_jours j where ${entre(cj.jour, f.du, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))}${filtresDe(f, cj)} group by j.dimension, j.valeur`);
   const cp = colonnesDe('q', 'jour');
   const suivis = suivisDe(
     db,
-    sql`select q.beneficiaire_id, q.jour, q.genre, q.tranche_age, q.statut from statistiques_presences q where ${entre(cp.jour, f.du, f.au)} and ${portee(p, cp)}${typesDe(f, raw('q.type'))}`,
+    sql`select q.beneficiaire_id, q.jour, q.genre, q.tranche_age, q.statut from statistiques_presences q where ${entre(cp.jour, f.du, f.au)} and ${portee(p, cp)}${typesDe(f, raw('q.type'))}${filtresDe(f, cp)}`,
     sql`select 1 from statistiques_presences o where o.beneficiaire_id = p.beneficiaire_id and o.jour < ${f.du}::date`,
   );
   const debutSerie = `${moisDeSerie(f.au)[0]}-01`;
@@ -172,7 +203,7 @@ export async function lireAgregats(db: Db, p: Perimetre, f: Filtre): Promise<Fig
   } else {
     const serie = (debut: string, cle: string) =>
       rows<Point>(db, sql`select ${raw(cle)}, sum(j.activites)::int as activites, sum(j.accompagnements)::int as accompagnements
-        from statistiques_jours j where j.dimension = 'total' and ${entre(cj.jour, debut, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))} group by 1`);
+        from statistiques_jours j where j.dimension = 'total' and ${entre(cj.jour, debut, f.au)} and ${portee(p, cj)}${typesDe(f, raw('j.type'))}${filtresDe(f, cj)} group by 1`);
     mensuelle = serie(debutSerie, `to_char(j.jour, 'YYYY-MM') as mois`);
     quotidienne = serie(debutJours, `j.jour::text as jour`);
   }
@@ -188,6 +219,8 @@ function activitesOu(p: Perimetre, f: Filtre, du: string, au: string): SQL {
   const structure = { ...c, structure: raw(`coalesce(a.structure_id, '00000000-0000-0000-0000-000000000000'::uuid)`), departement: raw(`coalesce(a.departement, '')`) };
   return sql`a.deleted_at is null and ${entre(c.jour, du, au)} and ${portee(p, structure)}${typesDe(f, raw('a.type'))}${
     f.thematiques.length ? sql` and a.thematiques && ${textArray(f.thematiques)}` : sql``
+  }${filtresDe(f, structure)}${f.communes?.length ? sql` and a.commune_insee = any(${textArray(f.communes)})` : sql``}${
+    f.lieux?.length ? sql` and a.lieu_id = any(${uuidArray(f.lieux)})` : sql``
   }`;
 }
 
@@ -244,9 +277,12 @@ export async function lireDirect(db: Db, p: Perimetre, f: Filtre): Promise<Figur
   return { ...figuresDe(lignes, suivis), mensuelle, quotidienne };
 }
 
-/** What the pages and the API read: the aggregates, or the records when a themes filter is set. */
+/** Whether the figures must come from the records: a themes, communes or places filter (the aggregates hold none of them as a key). */
+export const parLesComptesRendus = (f: Filtre) => f.thematiques.length > 0 || !!f.communes?.length || !!f.lieux?.length;
+
+/** What the pages and the API read: the aggregates, or the records when a themes, communes or places filter is set. */
 export function lireFigures(db: Db, p: Perimetre, f: Filtre): Promise<Figures> {
-  return f.thematiques.length ? lireDirect(db, p, f) : lireAgregats(db, p, f);
+  return parLesComptesRendus(f) ? lireDirect(db, p, f) : lireAgregats(db, p, f);
 }
 
 export { jourSuivant };

@@ -44,6 +44,7 @@ const beneficiaires = new Map<string, string[]>(); // conseiller → active bene
 const vivantes = new Map<string, { conseiller: ConseillerProfile; payload: Record<string, unknown> }>();
 let equipe: EquipeScope;
 const structures = [randomUUID(), randomUUID()];
+const NIL = '00000000-0000-0000-0000-000000000000';
 
 function counts(total: number, codes: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -151,7 +152,13 @@ function filtreAuHasard(): Filtre {
   const a = r.pick(JOURS);
   const b = r.pick(JOURS);
   const [du, au] = r.next() < 0.2 ? ['2026-03-01', '2026-06-30'] : a <= b ? [a, b] : [b, a];
-  return { du, au, types: r.next() < 0.3 ? r.some(TYPES.values, 2).sort() : [], thematiques: [] };
+  const f: Filtre = { du, au, types: r.next() < 0.3 ? r.some(TYPES.values, 2).sort() : [], thematiques: [] };
+  // The narrowing filters, sometimes (alone or together): conseillers, structures (the nil one is no
+  // structure's: it must match nothing), départements (on a territorial scope: the territory rows).
+  if (r.next() < 0.25) f.conseillers = r.some(profils.map((x) => x.userId), 2);
+  if (r.next() < 0.25) f.structures = r.some([...structures, NIL], 2);
+  if (r.next() < 0.3) f.departements = r.some(['57', '54', '67', '2A'], 2);
+  return f;
 }
 
 beforeAll(async () => {
@@ -177,6 +184,7 @@ describe('aggregates kept by the triggers', () => {
   it('equal a live computation over the records after random creates, edits, deletes and merges', async () => {
     let checks = 0;
     let replies = 0;
+    let filtres = 0;
     for (let batch = 0; batch < 12; batch++) {
       for (let i = 0; i < 25; i++) {
         await operation();
@@ -190,6 +198,7 @@ describe('aggregates kept by the triggers', () => {
         const direct = comparable(await lireDirect(database.db, p, f), f.au);
         expect(agregats, `graine ${SEED}, lot ${batch}, ${JSON.stringify(p)} ${JSON.stringify(f)}`).toEqual(direct);
         checks++;
+        if ((f.conseillers || f.structures || f.departements) && agregats.activites > 0) filtres++;
       }
     }
     // The comparison was not vacuous: the national figures over the whole window count real activities and people.
@@ -198,6 +207,8 @@ describe('aggregates kept by the triggers', () => {
     expect(tout.beneficiaires.suivis).toBeGreaterThan(0);
     expect(tout.participants_ateliers).toBeGreaterThan(0);
     expect(checks).toBe(72);
+    // Some of them narrowed by conseillers, structures or départements, and still counted something.
+    expect(filtres).toBeGreaterThan(5);
     expect(replies).toBeGreaterThan(0);
   });
 

@@ -58,14 +58,25 @@ export interface Parametres {
   code: string | null;
   types: string[];
   thematiques: string[];
+  /** Filters that narrow the scope (filtres.ts checks that each value lies in it). */
+  conseillers: string[];
+  structures: string[];
+  communes: string[];
+  departements: string[];
+  lieux: string[];
 }
+
+/** The narrowing filters: query parameter → what a value is. */
+export const FILTRES_PERIMETRE = ['conseillers', 'structures', 'communes', 'departements', 'lieux'] as const;
+export type FiltrePerimetre = (typeof FILTRES_PERIMETRE)[number];
 
 export type Erreurs = Record<string, string>;
 
 const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined || v === null ? undefined : String(v));
 
-function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly string[], what: string): string[] {
-  const values = (Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)])
+/** A list parameter, comma-separated or repeated; `allowed` the codes, or a syntax check (then `what` says it all). */
+function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly string[] | ((v: string) => boolean), what: string): string[] {
+  const values = (Array.isArray(raw) ? raw.map(String) : raw === undefined || raw === null ? [] : [String(raw)])
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
@@ -73,12 +84,17 @@ function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly str
     errors[name] = `${what} : ${MAX_CODES} au plus.`;
     return [];
   }
-  const unknown = values.filter((v) => !allowed.includes(v));
-  if (unknown.length) errors[name] = `${what} inconnu${unknown.length > 1 ? 's' : ''} : ${unknown.slice(0, 3).map((u) => `« ${u.slice(0, 40)} »`).join(', ')}.`;
+  const ok = typeof allowed === 'function' ? allowed : (v: string) => allowed.includes(v);
+  const unknown = values.filter((v) => !ok(v));
+  const quoted = unknown.slice(0, 3).map((u) => `« ${u.slice(0, 40)} »`).join(', ');
+  if (unknown.length) errors[name] = typeof allowed === 'function' ? `${what} : ${quoted}.` : `${what} inconnu${unknown.length > 1 ? 's' : ''} : ${quoted}.`;
   return [...new Set(values)].sort();
 }
 
-/** Reads du, au, echelle, code, types, thematiques. `today` (Paris) is the default end; the default start is a year before. */
+const INSEE = /^(\d{5}|2[AB]\d{3})$/;
+const DEPARTEMENT = /^(\d{2,3}|2[AB])$/;
+
+/** Reads du, au, echelle, code, types, thematiques and the narrowing filters (conseillers, structures, communes, departements, lieux). `today` (Paris) is the default end; the default start is a year before. */
 export function lireParametres(q: Record<string, unknown>, today: string, codeExiste: (echelle: Echelle, code: string) => boolean): { ok: true; value: Parametres } | { ok: false; errors: Erreurs } {
   const errors: Erreurs = {};
   const au = one(q.au)?.trim() || today;
@@ -108,8 +124,19 @@ export function lireParametres(q: Record<string, unknown>, today: string, codeEx
   }
   const types = list(errors, 'types', q.types, TYPES.values, "Types d'activité");
   const thematiques = list(errors, 'thematiques', q.thematiques, THEMATIQUES.values, 'Thématiques');
+  // Syntax only here; filtres.ts says which are unknown (400) or outside the scope (403).
+  const uuids = (name: FiltrePerimetre, what: string) => list(errors, name, q[name], isUuid, `Identifiant ${what} mal formé (UUID attendu)`).map((v) => v.toLowerCase());
+  const conseillers = uuids('conseillers', 'de conseiller');
+  const structures = uuids('structures', 'de structure');
+  const lieux = uuids('lieux', "de lieu d'activité");
+  const communes = list(errors, 'communes', q.communes, (v) => INSEE.test(v.toUpperCase()), 'Code INSEE de commune mal formé (5 caractères)').map((v) => v.toUpperCase());
+  const departements = list(errors, 'departements', q.departements, (v) => DEPARTEMENT.test(v.toUpperCase()), 'Code de département mal formé').map((v) => v.toUpperCase());
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { du, au, echelle, code, types, thematiques } };
+  const unique = (xs: string[]) => [...new Set(xs)].sort();
+  return {
+    ok: true,
+    value: { du, au, echelle, code, types, thematiques, conseillers: unique(conseillers), structures: unique(structures), communes: unique(communes), departements: unique(departements), lieux: unique(lieux) },
+  };
 }
 
 export function jourSuivant(d: string, n = 1): string {

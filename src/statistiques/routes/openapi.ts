@@ -1,7 +1,7 @@
 /** The statistics' API in the OpenAPI document: the real shape of each answer. */
 import { addApiPaths, type ApiOperation } from '../../platform/openapi.js';
 import { THEMATIQUES, TYPES } from '../../activites/codes.js';
-import { DIMENSIONS, ECHELLES } from '../regles.js';
+import { DIMENSIONS, ECHELLES, MAX_CODES } from '../regles.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
@@ -67,6 +67,14 @@ const liste = (name: string, description: string, values: readonly string[]) => 
   schema: { type: 'string', maxLength: 2000 },
 });
 
+/** A narrowing filter: values separated by commas or the parameter repeated; each must lie in the scope. */
+const filtre = (name: string, description: string) => ({
+  name,
+  in: 'query' as const,
+  description: `${description} Plusieurs valeurs séparées par des virgules (ou le paramètre répété), ${MAX_CODES} au plus. Le filtre restreint le périmètre (intersection) : une valeur inconnue répond 400, une valeur hors du périmètre 403, le paramètre nommé dans invalid_params.`,
+  schema: { type: 'string', maxLength: 2000 },
+});
+
 const op: ApiOperation = {
   tags: ['Statistiques'],
   operationId: 'statistiques',
@@ -81,6 +89,11 @@ const op: ApiOperation = {
     { name: 'code', in: 'query', description: 'Code de la région ou du département (INSEE), identifiant de la structure, du conseiller ou du coordinateur (équipe).', schema: { type: 'string', maxLength: 40 } },
     liste('types', "Types d'activité.", TYPES.values),
     liste('thematiques', 'Thématiques (une activité en ayant au moins une).', THEMATIQUES.values),
+    filtre('conseillers', "Identifiants (UUID) des conseillers dont compter l'activité : ceux du périmètre (rattachés à l'une de ses structures, ou ayant saisi une activité dans le périmètre sur la période)."),
+    filtre('structures', "Identifiants (UUID) des structures, telles qu'enregistrées sur l'activité : celles du périmètre."),
+    filtre('communes', "Codes INSEE des communes de l'activité ; pour un périmètre régional ou départemental, dans ses départements. Calculé à partir des comptes rendus."),
+    filtre('departements', "Codes des départements (INSEE, ex. 57, 2A) de l'activité ; pour un périmètre régional ou départemental, parmi les siens."),
+    filtre('lieux', "Identifiants (UUID) des lieux d'activité ; pour un périmètre régional ou départemental, dans ses départements. Calculé à partir des comptes rendus."),
   ],
   responses: {
     '200': { description: 'Les indicateurs', content: { 'application/json': { schema: ref('Statistiques') } } },

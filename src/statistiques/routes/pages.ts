@@ -9,8 +9,11 @@ import { addMonths, formatDate, parisDate } from '../../activites/dates.js';
 import { THEMATIQUES, TYPES, label } from '../../activites/codes.js';
 import { commune } from '../../territoires/territoires.js';
 import { getLieu } from '../../lieux/lieux.js';
-import { ECHELLE_LABELS, heuresParType, jourSuivant, premiers, type Echelle, type Figures } from '../regles.js';
-import { lireStatistiques, type Lecture } from './shared.js';
+import { ECHELLE_LABELS, FILTRES_PERIMETRE, heuresParType, jourSuivant, premiers, type Echelle, type Figures, type FiltrePerimetre } from '../regles.js';
+import { filtreDe, lireStatistiques, type Lecture } from './shared.js';
+import { parLesComptesRendus } from '../lecture.js';
+import type { PerimetreResolu } from '../perimetre.js';
+import { choixPerimetres, lirePerimetreChoisi, optionsFiltres, type OptionsFiltres } from '../filtres.js';
 import { tableauTerritorial, type LigneTableau, type Regroupement } from '../tableau.js';
 import { barresDe, moisCourt, SECTIONS, StatistiquesPage, type Tops, type Valeurs } from '../views/page.js';
 
@@ -52,8 +55,10 @@ async function tops(db: AppDeps['db'], f: Figures): Promise<Tops> {
   };
 }
 
-/** The sections of an export: the filters at the top, then one table per section. */
-export function sectionsExport(r: Extract<Lecture, { ok: true }>, t: Tops): { nom: string; lignes: (string | number)[][] }[] {
+const LIBELLES_FILTRES: Record<FiltrePerimetre, string> = { conseillers: 'Conseillers', structures: 'Structures', communes: 'Communes', departements: 'Départements', lieux: "Lieux d'activité" };
+
+/** The sections of an export: the filters at the top (the narrowing ones by name, when set), then one table per section. */
+export function sectionsExport(r: Extract<Lecture, { ok: true }>, t: Tops, noms?: OptionsFiltres): { nom: string; lignes: (string | number)[][] }[] {
   const p = r.parametres;
   const i = r.indicateurs;
   const filtres: (string | number)[][] = [
@@ -61,6 +66,7 @@ export function sectionsExport(r: Extract<Lecture, { ok: true }>, t: Tops): { no
     ['Période', `du ${formatDate(p.du)} au ${formatDate(p.au)}`],
     ["Types d'activité", p.types.length ? p.types.map((x) => label(TYPES, x)).join(', ') : 'Tous'],
     ['Thématiques', p.thematiques.length ? p.thematiques.map((x) => label(THEMATIQUES, x)).join(', ') : 'Toutes'],
+    ...FILTRES_PERIMETRE.filter((k) => p[k].length).map((k) => [LIBELLES_FILTRES[k], p[k].map((v) => noms?.[k]?.find((o) => o.value === v)?.label ?? 'Inconnu').join(', ')]),
   ];
   const sections = [
     {
@@ -109,53 +115,96 @@ function feuilleTableau(t: { par: Regroupement; lignes: LigneTableau[] }): (stri
   ];
 }
 
+/** The query string of a view: its scope, period and filters (exports, the link to share, the presets). */
+export function queryDe(v: Valeurs, changes: Partial<Pick<Valeurs, 'du' | 'au'>> = {}): string {
+  const w = { ...v, ...changes };
+  return new URLSearchParams([
+    ...(['du', 'au', 'echelle', 'code'] as const).filter((k) => w[k]).map((k) => [k, w[k]] as [string, string]),
+    ...(['types', 'thematiques', ...FILTRES_PERIMETRE] as const).filter((k) => w[k].length).map((k) => [k, w[k].join(',')] as [string, string]),
+  ]).toString();
+}
+
 export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): void {
   async function lire(request: FastifyRequest) {
-    const q = request.query as Record<string, unknown>;
-    const r = await lireStatistiques(deps.db, request);
-    const valeurs: Valeurs = { du: str(q.du), au: str(q.au), echelle: str(q.echelle), code: str(q.code), types: strs(q.types), thematiques: strs(q.thematiques) };
-    if (r.ok) {
-      valeurs.du = r.parametres.du;
-      valeurs.au = r.parametres.au;
-      valeurs.echelle = r.perimetre.echelle;
-      valeurs.code = r.perimetre.code ?? '';
+    const q = { ...(request.query as Record<string, unknown>) };
+    // The form's « perimetre » choice (scale and code by name) stands for echelle and code.
+    const choisi = str(q.perimetre);
+    let erreurChoix: string | null = null;
+    if (choisi) {
+      const c = lirePerimetreChoisi(choisi);
+      if (c) {
+        q.echelle = c.echelle;
+        q.code = c.code ?? undefined;
+      } else erreurChoix = 'Choisissez un périmètre dans la liste.';
     }
-    const query = new URLSearchParams([
-      ...(['du', 'au', 'echelle', 'code'] as const).filter((k) => valeurs[k]).map((k) => [k, valeurs[k]] as [string, string]),
-      ...(valeurs.types.length ? [['types', valeurs.types.join(',')] as [string, string]] : []),
-      ...(valeurs.thematiques.length ? [['thematiques', valeurs.thematiques.join(',')] as [string, string]] : []),
-    ]).toString();
-    return { r, valeurs, query };
+    delete q.perimetre;
+    const lu = await lireStatistiques(deps.db, request, undefined, q);
+    const r: Lecture = erreurChoix ? { ok: false, status: 400, errors: { perimetre: erreurChoix } } : lu;
+    const valeurs: Valeurs = {
+      du: str(q.du),
+      au: str(q.au),
+      echelle: str(q.echelle),
+      code: str(q.code),
+      types: strs(q.types),
+      thematiques: strs(q.thematiques),
+      ...(Object.fromEntries(FILTRES_PERIMETRE.map((k) => [k, strs(q[k])])) as Record<FiltrePerimetre, string[]>),
+    };
+    const parametres = r.ok ? r.parametres : r.parametres;
+    if (parametres) {
+      valeurs.du = parametres.du;
+      valeurs.au = parametres.au;
+      for (const k of FILTRES_PERIMETRE) valeurs[k] = parametres[k];
+    }
+    const resolu = r.ok ? r.perimetre : r.perimetre;
+    if (resolu) {
+      valeurs.echelle = resolu.echelle;
+      valeurs.code = resolu.code ?? '';
+    }
+    return { r, valeurs, query: queryDe(valeurs), resolu: resolu ?? null };
   }
 
-  const commun = (request: FastifyRequest, valeurs: Valeurs, query: string) => ({
-    ctx: request.ctx(),
-    valeurs,
-    echelles: echellesDe(request.user!),
-    query,
-    presets: presets(parisDate(new Date())),
-    lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}`,
-  });
+  async function commun(request: FastifyRequest, valeurs: Valeurs, query: string, resolu: PerimetreResolu | null) {
+    const today = parisDate(new Date());
+    return {
+      ctx: request.ctx(),
+      valeurs,
+      query,
+      presets: presets(today).map((x) => ({ ...x, href: `/statistiques/perimetre?${queryDe(valeurs, { du: x.du, au: x.au })}` })),
+      lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}`,
+      choix: await choixPerimetres(deps.db, request.user!, resolu),
+      options: resolu ? await optionsFiltres(deps.db, resolu, valeurs.du || today, valeurs.au || today, valeurs) : null,
+    };
+  }
+
+  /** The page with the errors beside their fields: the scope's (echelle, code) beside the « perimetre » choice. */
+  async function enErreur(request: FastifyRequest, reply: FastifyReply, r: Extract<Lecture, { ok: false }>, valeurs: Valeurs, query: string, resolu: PerimetreResolu | null) {
+    // A scope the caller may not read: refused; a filter outside the scope read: the page says which.
+    if (r.status === 403 && !r.perimetre) return forbidden(request, reply);
+    const errors: Record<string, string> = {};
+    for (const [k, m] of Object.entries(r.errors)) errors[k === 'echelle' || k === 'code' ? 'perimetre' : k] = errors[k] ? `${errors[k]} ${m}` : m;
+    const common = await commun(request, valeurs, query, resolu);
+    return reply.html(StatistiquesPage({ ...common, errors, direct: false, ...(resolu ? { libelle: resolu.libelle } : {}) }), r.status);
+  }
 
   app.get('/statistiques/perimetre', { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
-    const { r, valeurs, query } = await lire(request);
+    const { r, valeurs, query, resolu } = await lire(request);
     const today = parisDate(new Date());
-    const common = commun(request, valeurs, query);
-    if (!r.ok && r.status === 403) return forbidden(request, reply);
-    if (!r.ok) return reply.html(StatistiquesPage({ ...common, errors: r.errors, direct: false }), 400);
+    if (!r.ok) return enErreur(request, reply, r, valeurs, query, resolu);
+    const common = await commun(request, valeurs, query, resolu);
     const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), today);
-    return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: r.parametres.thematiques.length > 0, ...(tableau ? { tableau } : {}) }));
+    return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: parLesComptesRendus(filtreDe(r.parametres)), ...(tableau ? { tableau } : {}) }));
   });
 
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/statistiques/perimetre/export.${format}`, { config: { access: 'statistiques:consulter' } }, async (request, reply) => {
-      const { r, valeurs, query } = await lire(request);
-      if (!r.ok && r.status === 403) return forbidden(request, reply);
+      const { r, valeurs, query, resolu } = await lire(request);
       // A bad filter: the page with the message beside the field, as the page itself answers.
-      if (!r.ok) return reply.html(StatistiquesPage({ ...commun(request, valeurs, query), errors: r.errors, direct: false }), 400);
-      const sections = sectionsExport(r, await tops(deps.db, r.figures));
+      if (!r.ok) return enErreur(request, reply, r, valeurs, query, resolu);
+      const noms = await optionsFiltres(deps.db, r.perimetre, r.parametres.du, r.parametres.au, r.parametres);
+      const sections = sectionsExport(r, await tops(deps.db, r.figures), noms);
       const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), parisDate(new Date()));
-      if (tableau) sections.push({ nom: `Par ${LIBELLE_PAR[tableau.par].toLowerCase()}`, lignes: [...sections[0]!.lignes.slice(0, 4), [], ...feuilleTableau(tableau)] });
+      const filtres = sections[0]!.lignes.slice(0, sections[0]!.lignes.findIndex((l) => l.length === 0));
+      if (tableau) sections.push({ nom: `Par ${LIBELLE_PAR[tableau.par].toLowerCase()}`, lignes: [...filtres, [], ...feuilleTableau(tableau)] });
       return envoyer(reply, format, `statistiques-${r.parametres.du}-${r.parametres.au}`, sections);
     });
   }

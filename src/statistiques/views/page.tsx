@@ -1,12 +1,14 @@
 /** The signed-in statistics page: filters, key figures, charts with their tables, exports. */
 import { Layout, type PageContext } from '../../platform/views/layout.js';
-import { ErrorSummary, formatNumber, Stat, type FieldErrors } from '../../platform/views/components.js';
+import { ErrorSummary, formatNumber, Select, Stat, type FieldErrors } from '../../platform/views/components.js';
 import { THEMATIQUES, TYPES } from '../../activites/codes.js';
 import { formatDate } from '../../activites/dates.js';
 import type { Indicateurs, Part } from '../regles.js';
-import { ECHELLE_LABELS, type Echelle } from '../regles.js';
+import type { Echelle } from '../regles.js';
 import { Barres, Colonnes, type Barre } from './graphiques.js';
 import type { LigneTableau, Regroupement } from '../tableau.js';
+import type { FiltrePerimetre } from '../regles.js';
+import { valeurPerimetre, type GroupeChoix, type OptionsFiltres } from '../filtres.js';
 
 export interface Valeurs {
   du: string;
@@ -15,6 +17,11 @@ export interface Valeurs {
   code: string;
   types: string[];
   thematiques: string[];
+  conseillers: string[];
+  structures: string[];
+  communes: string[];
+  departements: string[];
+  lieux: string[];
 }
 
 export interface Tops {
@@ -27,16 +34,18 @@ export interface StatistiquesView {
   ctx: PageContext;
   valeurs: Valeurs;
   errors?: FieldErrors;
-  /** The échelles the user may choose (their own first). */
-  echelles: Echelle[];
+  /** The scopes the user may choose, by name, grouped by scale (filtres.ts choixPerimetres). */
+  choix: GroupeChoix[];
+  /** Each narrowing filter's choices by name within the scope (null: no scope resolved). */
+  options: OptionsFiltres | null;
   libelle?: string;
   indicateurs?: Indicateurs;
   tops?: Tops;
   /** The query string of this view (exports and the link to share). */
   query: string;
-  presets: { label: string; du: string; au: string }[];
+  presets: { label: string; du: string; au: string; href: string }[];
   lienPartage: string;
-  /** The figures came from the records (a themes filter), not the aggregates. */
+  /** The figures came from the records (a themes, communes or places filter), not the aggregates. */
   direct: boolean;
   tableau?: { par: Regroupement; lignes: LigneTableau[] };
 }
@@ -138,7 +147,7 @@ function Filtres(p: StatistiquesView) {
           <ul class="fr-tags-group">
             {p.presets.map((x) => (
               <li key={x.label}>
-                <a class="fr-tag" href={`/statistiques/perimetre?${new URLSearchParams({ ...(v.echelle ? { echelle: v.echelle } : {}), ...(v.code ? { code: v.code } : {}), du: x.du, au: x.au })}`} aria-current={x.du === v.du && x.au === v.au ? 'true' : undefined}>
+                <a class="fr-tag" href={x.href} aria-current={x.du === v.du && x.au === v.au ? 'true' : undefined}>
                   {x.label}
                 </a>
               </li>
@@ -151,49 +160,36 @@ function Filtres(p: StatistiquesView) {
         </div>
       </fieldset>
       <div class="fr-grid-row fr-grid-row--gutters">
-        <div class={`fr-select-group fr-col-12 fr-col-md-4${e.echelle ? ' fr-select-group--error' : ''}`}>
-          <label class="fr-label" for="champ-echelle">
-            Périmètre
-          </label>
-          <select class="fr-select" id="champ-echelle" name="echelle" aria-describedby={e.echelle ? 'champ-echelle-erreur' : undefined}>
-            {p.echelles.map((x) => (
-              <option key={x} value={x} selected={x === v.echelle}>
-                {ECHELLE_LABELS[x]}
-              </option>
-            ))}
-          </select>
-          {e.echelle ? (
-            <p class="fr-error-text" id="champ-echelle-erreur">
-              {e.echelle}
-            </p>
-          ) : null}
+        <div class="fr-col-12 fr-col-md-6">
+          <ChoixPerimetre choix={p.choix} valeur={v.echelle ? valeurPerimetre(v.echelle as Echelle, v.code || null) : ''} erreur={e.perimetre} />
         </div>
-        <div class={`fr-input-group fr-col-12 fr-col-md-4${e.code ? ' fr-input-group--error' : ''}`}>
-          <label class="fr-label" for="champ-code">
-            Code du périmètre
-            <span class="fr-hint-text">Code de région ou de département (57), identifiant d'une structure ; vide : le vôtre</span>
-          </label>
-          <input class="fr-input" id="champ-code" name="code" value={v.code} maxLength={40} aria-describedby={e.code ? 'champ-code-erreur' : undefined} />
-          {e.code ? (
-            <p class="fr-error-text" id="champ-code-erreur">
-              {e.code}
-            </p>
-          ) : null}
+        <div class="fr-col-12 fr-col-md-6">
+          <Select
+            name="thematiques"
+            label="Thématique"
+            placeholder="Toutes"
+            options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))}
+            values={{ thematiques: v.thematiques[0] ?? '' }}
+            errors={e}
+          />
         </div>
-        <div class={`fr-select-group fr-col-12 fr-col-md-4${e.thematiques ? ' fr-select-group--error' : ''}`}>
-          <label class="fr-label" for="champ-thematiques">
-            Thématique
-          </label>
-          <select class="fr-select" id="champ-thematiques" name="thematiques">
-            <option value="">Toutes</option>
-            {THEMATIQUES.values.map((t) => (
-              <option key={t} value={t} selected={v.thematiques.includes(t)}>
-                {THEMATIQUES.labels[t]}
-              </option>
-            ))}
-          </select>
-        </div>
+        {FILTRES.map((f) =>
+          p.options?.[f.name]?.length ? (
+            <div class="fr-col-12 fr-col-md-6" key={f.name}>
+              <Select name={f.name} label={f.label} placeholder={f.tous} options={p.options[f.name]!} values={{ [f.name]: v[f.name][0] ?? '' }} errors={e} />
+            </div>
+          ) : e[f.name] ? (
+            <div class="fr-col-12 fr-col-md-6" key={f.name}>
+              <p class="fr-error-text" id={`champ-${f.name}`}>
+                {e[f.name]}
+              </p>
+            </div>
+          ) : null,
+        )}
       </div>
+      {p.options && FILTRES.some((f) => p.options![f.name] === null && f.name !== 'departements' && !(f.name === 'conseillers' && v.echelle === 'conseiller') && !(f.name === 'structures' && v.echelle === 'structure')) ? (
+        <p class="fr-text--sm">Les conseillers, structures, communes ou lieux trop nombreux à ce périmètre ne sont pas proposés : choisissez un périmètre plus petit (un département, une structure) pour filtrer par l'un d'eux.</p>
+      ) : null}
       <fieldset class={`fr-fieldset${e.types ? ' fr-fieldset--error' : ''}`} aria-describedby={e.types ? 'types-erreur' : undefined}>
         <legend class="fr-fieldset__legend fr-text--regular">Types d'activité (aucun coché : tous)</legend>
         {TYPES.values.map((t) => (
@@ -216,6 +212,49 @@ function Filtres(p: StatistiquesView) {
         Afficher
       </button>
     </form>
+  );
+}
+
+/** The narrowing filters of the form, each a list of names within the scope (one value each; the API takes several). */
+const FILTRES: { name: FiltrePerimetre; label: string; tous: string }[] = [
+  { name: 'departements', label: 'Département', tous: 'Tous les départements du périmètre' },
+  { name: 'structures', label: 'Structure', tous: 'Toutes les structures du périmètre' },
+  { name: 'conseillers', label: 'Conseiller', tous: 'Tous les conseillers du périmètre' },
+  { name: 'communes', label: "Commune de l'activité", tous: 'Toutes les communes' },
+  { name: 'lieux', label: "Lieu d'activité", tous: 'Tous les lieux' },
+];
+
+/** The scope by name: one list grouped by scale (France, régions, départements, structures, conseillers, teams). */
+function ChoixPerimetre(p: { choix: GroupeChoix[]; valeur: string; erreur: string | undefined }) {
+  return (
+    <div class={`fr-select-group${p.erreur ? ' fr-select-group--error' : ''}`}>
+      <label class="fr-label" for="champ-perimetre">
+        Périmètre
+        <span class="fr-hint-text">Ceux que vos droits couvrent ; pour une structure ou un conseiller, choisissez d'abord son département</span>
+      </label>
+      <select
+        class={`fr-select${p.erreur ? ' fr-select--error' : ''}`}
+        id="champ-perimetre"
+        name="perimetre"
+        aria-describedby={p.erreur ? 'champ-perimetre-erreur' : undefined}
+        aria-invalid={p.erreur ? 'true' : undefined}
+      >
+        {p.choix.map((g) => (
+          <optgroup label={g.label} key={g.label}>
+            {g.options.map((o) => (
+              <option value={o.value} selected={o.value === p.valeur} key={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      {p.erreur ? (
+        <p class="fr-error-text" id="champ-perimetre-erreur">
+          {p.erreur}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
