@@ -9,9 +9,11 @@ import ExcelJS from 'exceljs';
 import { createTestApp, TestClient, type TestContext } from '../platform/testing.js';
 import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { createApiToken } from '../comptes/tokens.js';
-import { findUserByEmail } from '../comptes/users.js';
+import { createUser, findUserByEmail } from '../comptes/users.js';
 import { parisDate } from '../activites/dates.js';
 import { masquer } from './publique.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../platform/db.js';
 
 let t: TestContext;
 const today = parisDate(new Date());
@@ -83,6 +85,92 @@ describe('/statistiques/perimetre', () => {
     expect(metz.length).toBe(1);
     // a conseiller's own page has no territory table
     expect((await clients.conseiller!.get('/statistiques/perimetre')).body).not.toContain('Activité et conseillers par');
+  });
+
+  /** The options (value, text) of the select `name` in a page. */
+  const options = (html: string, name: string) => {
+    const m = new RegExp(`<select[^>]*name="${name}"[^>]*>(.*?)</select>`, 's').exec(html);
+    return m ? [...m[1]!.matchAll(/<option value(?:="([^"]*)")?[^>]*>([^<]*)<\/option>/g)].map((x) => [x[1] ?? '', x[2]!] as [string, string]) : null;
+  };
+  const groupes = (html: string) => [...(/<select[^>]*name="perimetre"[^>]*>(.*?)<\/select>/s.exec(html)?.[1] ?? '').matchAll(/<optgroup label="([^"]+)"/g)].map((x) => x[1]);
+
+  it('the scope is chosen by name among those the caller may read (no code typed, no UUID shown)', async () => {
+    const admin = (await clients.admin!.get('/statistiques/perimetre')).body;
+    expect(admin).not.toContain('Code du périmètre');
+    expect(admin).not.toMatch(/<input[^>]*name="code"/);
+    expect(groupes(admin)).toEqual(expect.arrayContaining(['France entière', 'Régions', 'Départements', 'Structures']));
+    expect(options(admin, 'perimetre')).toEqual(expect.arrayContaining([['national', 'France entière'], ['region:44', 'Grand Est'], ['departement:57', 'Moselle (57)']]));
+    expect(options(admin, 'perimetre')!.find(([v]) => v === 'national')).toBeTruthy();
+    // A préfecture: its département and the structures in it, nothing national, no other département.
+    const pref = (await clients.prefecture!.get('/statistiques/perimetre')).body;
+    const p = options(pref, 'perimetre')!;
+    expect(groupes(pref)).toEqual(['Départements', 'Structures']);
+    expect(p.filter(([v]) => v.startsWith('departement:'))).toEqual([['departement:57', 'Moselle (57)']]);
+    expect(p.some(([v]) => v === 'national' || v.startsWith('region:') || v.startsWith('conseiller:'))).toBe(false);
+    expect(p.filter(([v]) => v.startsWith('structure:')).length).toBeGreaterThan(0);
+    for (const [, texte] of p) expect(texte).not.toMatch(UUID_RE);
+    // A conseiller: only themselves.
+    const cons = (await clients.conseiller!.get('/statistiques/perimetre')).body;
+    expect(options(cons, 'perimetre')!.map(([, x]) => x)).toEqual(['Camille Conseillère (vous)']);
+    // The form's value stands for echelle and code; a scope beyond one's rights is refused; a made-up value is named.
+    const metz = p.find(([v]) => v.startsWith('structure:'))!;
+    const choisi = await clients.prefecture!.get(`/statistiques/perimetre?perimetre=${encodeURIComponent(metz[0])}`);
+    expect(choisi.statusCode).toBe(200);
+    expect(choisi.body).toContain(`Statistiques — ${metz[1]}`);
+    expect(options(choisi.body, 'perimetre')!.find(([v]) => v === metz[0])).toBeTruthy();
+    expect(choisi.body).toMatch(new RegExp(`<option value="${metz[0]}" selected`));
+    expect((await clients.prefecture!.get('/statistiques/perimetre?perimetre=departement:54')).statusCode).toBe(403);
+    const faux = await clients.admin!.get('/statistiques/perimetre?perimetre=planete:mars');
+    expect(faux.statusCode).toBe(400);
+    expect(faux.body).toContain('id="champ-perimetre-erreur"');
+    expect((await clients.admin!.get('/statistiques/perimetre?perimetre=departement:999')).body).toContain('id="champ-perimetre-erreur"');
+  });
+
+  it('filters by conseiller, structure, département, commune and place: lists of names within the scope, that narrow the figures', async () => {
+    const stat = (html: string) => /<p class="cn-stat">([^<]*)<\/p>\s*<p class="fr-tile__detail">Accompagnements/.exec(html)?.[1];
+    const pref = (await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}`)).body;
+    const conseillers = options(pref, 'conseillers')!;
+    expect(conseillers[0]).toEqual(['', 'Tous les conseillers du périmètre']);
+    const camille = conseillers.find(([, x]) => x === 'Camille Conseillère')!;
+    expect(camille).toBeTruthy();
+    for (const [, texte] of conseillers) expect(texte).not.toMatch(UUID_RE);
+    expect(options(pref, 'communes')).toEqual([['', 'Toutes les communes'], ['57463', 'Metz (57)']]);
+    const structures = options(pref, 'structures')!;
+    expect(structures.length).toBeGreaterThan(1);
+    // No structure of another département is offered to the Moselle préfecture.
+    const hors = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text as id from structures where departement <> '57'`)).map((x) => x.id);
+    expect(structures.some(([v]) => hors.includes(v))).toBe(false);
+    // labels beside their fields
+    expect(pref).toMatch(/<label class="fr-label" for="champ-conseillers">Conseiller/);
+    // Narrowing: the conseiller's own 9, another commune's 0 (from the records), and said so.
+    const filtre = await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&conseillers=${camille[0]}`);
+    expect(filtre.statusCode).toBe(200);
+    expect(stat(filtre.body)).toBe('9');
+    expect(filtre.body).toMatch(new RegExp(`<option value="${camille[0]}" selected`));
+    const commune = await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&communes=54395`);
+    expect(commune.statusCode).toBe(403);
+    expect(commune.body).toContain('id="champ-communes-erreur"');
+    expect(commune.body).toContain('hors du périmètre');
+    const metz = await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&communes=57463`);
+    expect(stat(metz.body)).toBe('9');
+    expect(metz.body).toContain('calculés directement à partir des comptes rendus');
+    // ANCT: the départements of France by name; one département narrows a national page.
+    const national = await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&departements=54`);
+    expect(options(national.body, 'departements')).toEqual(expect.arrayContaining([['57', 'Moselle (57)'], ['54', 'Meurthe-et-Moselle (54)']]));
+    expect(stat(national.body)).toBe('0');
+    expect(stat((await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&departements=57`)).body)).toBe('9');
+    // A structure may not filter on a conseiller of another structure: refused beside the field.
+    const structureUser = (await findUserByEmail(t.database.db, 'structure@demo.test'))!.id;
+    const ailleurs = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text as id from structures
+      where id not in (select structure_id from role_assignments where user_id = ${structureUser}::uuid and structure_id is not null) limit 1`))[0]!;
+    const autre = await createUser(t.database.db, SYSTEM_ACTOR, { email: 'ailleurs.stat@demo.test', firstName: 'Alex', lastName: 'Ailleurs', passwordHash: null, roles: [{ role: 'conseiller', departement: null, structureId: ailleurs.id }] });
+    const refus = await clients.structure!.get(`/statistiques/perimetre?conseillers=${autre.id}`);
+    expect(refus.statusCode).toBe(403);
+    expect(refus.body).toContain('id="champ-conseillers-erreur"');
+    // The export writes the narrowing filter by name at the top.
+    const csv = await clients.prefecture!.get(`/statistiques/perimetre/export.csv?du=${today}&au=${today}&conseillers=${camille[0]}`);
+    expect(csv.body).toContain('Conseillers;Camille Conseillère');
+    expect(csv.body).toContain('Accompagnements;9');
   });
 
   it('says a bad filter beside its field (400), never a 500', async () => {
