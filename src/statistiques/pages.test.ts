@@ -206,6 +206,32 @@ describe('/statistiques/perimetre', () => {
   });
 });
 
+describe('navigation to the statistics', () => {
+  const lien = (html: string, href: string) => new RegExp(`<a class="fr-nav__link" href="${href.replace(/\//g, '\\/')}"[^>]*>`).test(html);
+  it('the signed-in menu links to /statistiques/perimetre for the roles that may read statistics, to /couverture for ANCT and préfectures', async () => {
+    for (const who of ['conseiller', 'coordinateur', 'structure', 'prefecture', 'admin', 'banque', 'candidat']) {
+      const html = (await clients[who]!.get('/notifications')).body;
+      expect(lien(html, '/statistiques/perimetre'), who).toBe(who !== 'candidat');
+      expect(lien(html, '/couverture'), who).toBe(who === 'admin' || who === 'prefecture');
+      // every link of the menu opens for that role
+      for (const href of [...html.matchAll(/<a class="fr-nav__link" href="([^"]+)"/g)].map((m) => m[1]!).filter((h) => h.startsWith('/statistiques') || h === '/couverture'))
+        expect((await clients[who]!.get(href)).statusCode, `${who} ${href}`).toBe(200);
+    }
+    const page = (await clients.prefecture!.get('/statistiques/perimetre')).body;
+    expect(page).toMatch(/<a class="fr-nav__link" href="\/statistiques\/perimetre" aria-current="page">Statistiques<\/a>/);
+  });
+
+  it('the public footer and the home page link to the public statistics', async () => {
+    for (const url of ['/', '/trouver', '/statistiques']) {
+      const html = (await t.app.inject({ method: 'GET', url })).body;
+      expect(html, url).toMatch(/<a class="fr-footer__bottom-link" href="\/statistiques">Statistiques publiques<\/a>/);
+    }
+    const home = (await t.app.inject({ method: 'GET', url: '/' })).body;
+    expect(home).toContain('<a href="/statistiques">Les statistiques publiques du dispositif</a>');
+    expect(home).not.toContain('Pas encore sur la plateforme');
+  });
+});
+
 describe('/statistiques (public) and its open data', () => {
   it('works signed out, with no cell under 5 at département level', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/statistiques' });

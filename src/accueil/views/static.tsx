@@ -93,8 +93,9 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
           </div>
         ))}
       </div>
-      <p class="fr-text--sm">
-        Pas encore sur la plateforme : les statistiques nationales publiques. Elles arrivent dans les prochaines versions.
+      <p>
+        <a href="/statistiques">Les statistiques publiques du dispositif</a>
+        : accompagnements mois par mois, conseillers actifs, thématiques, chaque région et chaque département (données ouvertes).
       </p>
     </Layout>
   );
@@ -111,6 +112,7 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
       ['/ma-convention', 'Signer la convention, suivre les versements'],
       ['/lieux', 'Gérer ses lieux d’accueil'],
       ['/formation/suivi', 'Suivre la formation de ses conseillers'],
+      ['/statistiques/perimetre', 'Statistiques de ses conseillers'],
     ],
   },
   {
@@ -127,6 +129,7 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
       ['/beneficiaires', 'Suivre ses bénéficiaires'],
       ['/coordination', 'Suivre son équipe (coordinateurs)'],
       ['/formation/moi', 'Suivre sa formation, choisir son module de l’année'],
+      ['/statistiques/perimetre', 'Voir ses statistiques (et celles de son équipe)'],
     ],
   },
   {
@@ -135,7 +138,11 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
   },
   {
     qui: 'Préfecture',
-    liens: [['/programme/dossiers', 'Donner un avis sur les candidatures du département']],
+    liens: [
+      ['/programme/dossiers', 'Donner un avis sur les candidatures du département'],
+      ['/statistiques/perimetre', 'Statistiques du département, par structure'],
+      ['/couverture', 'Communes éloignées de toute aide (couverture)'],
+    ],
   },
   {
     qui: 'ANCT, Banque des Territoires',
@@ -143,6 +150,8 @@ const PARCOURS: { qui: string; liens: [href: string, texte: string][] }[] = [
       ['/programme/coselec', 'Comités de sélection et décisions'],
       ['/conventions', 'Conventions, versements, postes à rendre'],
       ['/formation/suivi', 'Suivi de la formation, retards, coûts'],
+      ['/statistiques/perimetre', 'Statistiques nationales, par région, département, structure'],
+      ['/couverture', 'Couverture : communes éloignées de toute aide (ANCT)'],
     ],
   },
 ];

@@ -41,6 +41,8 @@ const NAV: NavLink[] = [
   { href: '/activites', label: 'Mes activités', action: 'activites:saisir' },
   { href: '/beneficiaires', label: 'Bénéficiaires', action: 'beneficiaires:gerer' },
   { href: '/activites/structure', label: 'Activités de la structure', action: 'activites:statistiques' },
+  { href: '/statistiques/perimetre', label: 'Statistiques', action: 'statistiques:consulter' },
+  { href: '/couverture', label: 'Couverture', action: 'statistiques:couverture' },
   { href: '/formation/suivi', label: 'Formation', action: 'formation:suivi' },
   { href: '/formation/moi', label: 'Ma formation', action: 'formation:conseiller' },
   { href: '/formation/organismes', label: 'Organismes de formation', action: 'formation:organismes' },
@@ -255,6 +257,11 @@ export function Layout(p: { ctx: PageContext; title: string; children?: Componen
                 <li class="fr-footer__bottom-item">
                   <a class="fr-footer__bottom-link" href="/donnees-personnelles">
                     Données personnelles
+                  </a>
+                </li>
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/statistiques">
+                    Statistiques publiques
                   </a>
                 </li>
               </ul>
