@@ -23,3 +23,17 @@ addEventListener('resize', () => {
 // after DSFR has set its tables up (its shadows change their width)
 addEventListener('load', sync);
 sync();
+// Printing the statistics: the charts' data tables (closed <details>) print open, and close again after
+// (app.css does it with ::details-content where the browser has it).
+addEventListener('beforeprint', () => {
+  for (const d of document.querySelectorAll('.cn-statistiques details:not([open])')) {
+    d.open = true;
+    d.dataset.cnImpression = '1';
+  }
+});
+addEventListener('afterprint', () => {
+  for (const d of document.querySelectorAll('details[data-cn-impression]')) {
+    d.open = false;
+    delete d.dataset.cnImpression;
+  }
+});

@@ -66,6 +66,41 @@ describe.skipIf(chromiumMissing)('statistiques', () => {
     }, 180_000);
   }
 
+  it('the scope and the filters are chosen by name without JavaScript; printed, the page keeps its figures, charts and whole tables, and no menu, form or button', async () => {
+    const page = await env.page({ javaScriptEnabled: false });
+    page.setDefaultTimeout(45_000);
+    await loginWithForm(page, 'admin@demo.test');
+    expect((await page.goto('/statistiques/perimetre'))?.status()).toBe(200);
+    await page.getByLabel('Périmètre').selectOption({ label: 'Moselle (57)' });
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.waitForURL(/perimetre=departement%3A57/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Statistiques — Moselle (57)');
+    await page.getByLabel('Conseiller', { exact: false }).first().selectOption({ label: 'Camille Conseillère' });
+    await page.getByLabel("Commune de l'activité").selectOption({ label: 'Metz (57)' });
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.waitForURL(/conseillers=/);
+    expect(await page.locator('.cn-stat').first().textContent()).toBe('2');
+    // The same view with JavaScript: axe finds nothing, then printed.
+    const url = page.url();
+    const js = await env.page();
+    js.setDefaultTimeout(45_000);
+    await loginWithForm(js, 'admin@demo.test');
+    expect((await js.goto(url))?.status()).toBe(200);
+    expect(await checkA11y(js)).toEqual([]);
+    await printed(js);
+  }, 180_000);
+
+  async function printed(page: Awaited<ReturnType<typeof env.page>>) {
+    await page.emulateMedia({ media: 'print' });
+    for (const sel of ['header.fr-header', 'footer.fr-footer', 'form[action="/statistiques/perimetre"]', '.fr-btns-group']) expect(await page.locator(sel).first().isVisible(), sel).toBe(false);
+    expect(await page.getByRole('img', { name: /Accompagnements des 12 derniers mois/ }).isVisible()).toBe(true);
+    // the charts' data tables print open and whole (no sideways scroll)
+    const table = page.getByRole('table', { name: "Accompagnements par type d'activité" });
+    expect(await table.isVisible()).toBe(true);
+    expect(await table.evaluate((t) => getComputedStyle(t).display)).toBe('table');
+    expect(await table.evaluate((t) => getComputedStyle(t).overflowX)).toBe('visible');
+  }
+
   it('axe : aucune violation sur /couverture (préfecture), qui marche sans JavaScript', async () => {
     const page = await env.page();
     page.setDefaultTimeout(45_000);

@@ -58,67 +58,69 @@ export function CouverturePage(p: { ctx: PageContext; departement: { code: strin
   const loin = plusEloignees(c.communes, 20);
   return (
     <Layout ctx={p.ctx} title={`Couverture — ${p.departement.nom}`} wide>
-      <h1>
-        Où l'aide manque — {p.departement.nom} ({p.departement.code})
-      </h1>
-      <p>
-        Pour chaque commune (son centre), la distance à vol d'oiseau jusqu'au lieu public le plus proche où des conseillers numériques sont
-        présents. Recalculée dès que les lieux changent.
-      </p>
-      {p.choix ? (
-        <form method="get" action="/couverture" class="fr-mb-4w">
-          <Select name="departement" label="Département" required options={p.choix.map((d) => ({ value: d.code, label: `${d.nom} (${d.code})` }))} values={{ departement: p.departement.code }} errors={p.erreur ? { departement: p.erreur } : undefined} />
-          <button class="fr-btn fr-btn--secondary" type="submit">
-            Afficher
-          </button>
-        </form>
-      ) : null}
-      <div class="fr-table fr-table--sm">
-        <table>
-          <caption>Population éloignée d'un lieu (sur {formatNumber(c.population)} habitants)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Distance</th>
-              <th scope="col" class="cn-num">Habitants</th>
-              <th scope="col" class="cn-num">Part</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(['5', '10', '20'] as const).map((s) => (
-              <tr key={s}>
-                <th scope="row">À plus de {s} km</th>
-                <td class="cn-num">{formatNumber(c.population_au_dela_km[s])}</td>
-                <td class="cn-num">{c.population ? `${formatNumber(Math.round((c.population_au_dela_km[s] * 1000) / c.population) / 10)} %` : '—'}</td>
+      <div class="cn-statistiques">
+        <h1>
+          Où l'aide manque — {p.departement.nom} ({p.departement.code})
+        </h1>
+        <p>
+          Pour chaque commune (son centre), la distance à vol d'oiseau jusqu'au lieu public le plus proche où des conseillers numériques sont
+          présents. Recalculée dès que les lieux changent.
+        </p>
+        {p.choix ? (
+          <form method="get" action="/couverture" class="fr-mb-4w">
+            <Select name="departement" label="Département" required options={p.choix.map((d) => ({ value: d.code, label: `${d.nom} (${d.code})` }))} values={{ departement: p.departement.code }} errors={p.erreur ? { departement: p.erreur } : undefined} />
+            <button class="fr-btn fr-btn--secondary" type="submit">
+              Afficher
+            </button>
+          </form>
+        ) : null}
+        <div class="fr-table fr-table--sm">
+          <table>
+            <caption>Population éloignée d'un lieu (sur {formatNumber(c.population)} habitants)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Distance</th>
+                <th scope="col" class="cn-num">Habitants</th>
+                <th scope="col" class="cn-num">Part</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div class="fr-grid-row fr-grid-row--gutters">
-        <div class="fr-col-12 fr-col-md-6">
-          <Carte c={c} />
-        </div>
-        <div class="fr-col-12 fr-col-md-6">
-          <div class="fr-table fr-table--sm">
-            <table>
-              <caption>Les communes les plus éloignées, pondérées par leur population</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Commune</th>
-                  <th scope="col" class="cn-num">Habitants</th>
-                  <th scope="col" class="cn-num">Distance</th>
+            </thead>
+            <tbody>
+              {(['5', '10', '20'] as const).map((s) => (
+                <tr key={s}>
+                  <th scope="row">À plus de {s} km</th>
+                  <td class="cn-num">{formatNumber(c.population_au_dela_km[s])}</td>
+                  <td class="cn-num">{c.population ? `${formatNumber(Math.round((c.population_au_dela_km[s] * 1000) / c.population) / 10)} %` : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {loin.map((x) => (
-                  <tr key={x.insee}>
-                    <th scope="row">{x.nom}</th>
-                    <td class="cn-num">{formatNumber(x.population)}</td>
-                    <td class="cn-num">{km(x.distance_km)}</td>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div class="fr-grid-row fr-grid-row--gutters">
+          <div class="fr-col-12 fr-col-md-6">
+            <Carte c={c} />
+          </div>
+          <div class="fr-col-12 fr-col-md-6">
+            <div class="fr-table fr-table--sm">
+              <table>
+                <caption>Les communes les plus éloignées, pondérées par leur population</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Commune</th>
+                    <th scope="col" class="cn-num">Habitants</th>
+                    <th scope="col" class="cn-num">Distance</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {loin.map((x) => (
+                    <tr key={x.insee}>
+                      <th scope="row">{x.nom}</th>
+                      <td class="cn-num">{formatNumber(x.population)}</td>
+                      <td class="cn-num">{km(x.distance_km)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         </div>
       </div>

@@ -263,61 +263,63 @@ export function StatistiquesPage(p: StatistiquesView) {
   const titre = p.libelle ? `Statistiques — ${p.libelle}` : 'Statistiques';
   return (
     <Layout ctx={p.ctx} title={titre} wide>
-      <h1>{titre}</h1>
-      <ErrorSummary errors={p.errors} />
-      <Filtres {...p} />
-      {i ? (
-        <>
-          <h2>
-            Du {formatDate(p.valeurs.du)} au {formatDate(p.valeurs.au)}
-          </h2>
-          <p class="fr-text--sm">
-            Un atelier compte un accompagnement par participant. Les parts sont arrondies pour faire 100 %.{' '}
-            {p.direct ? 'Avec un filtre de thématique, les chiffres sont calculés directement à partir des comptes rendus.' : 'Chiffres à jour de la dernière saisie.'}
-          </p>
-          <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
-            <Stat label="Activités" value={i.activites} />
-            <Stat label="Accompagnements" value={i.accompagnements} />
-            <Stat label="Participants aux ateliers" value={i.participants_ateliers} />
-            <Stat label="Personnes accompagnées" value={i.beneficiaires.total} />
-          </div>
-          <p>
-            Dont {formatNumber(i.beneficiaires.suivis)} bénéficiaires suivis, {formatNumber(i.beneficiaires.anonymes)} personnes anonymes ;{' '}
-            {formatNumber(i.beneficiaires.nouveaux)} nouvelles personnes sur la période.
-          </p>
-          <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mb-2w">
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.xlsx?${p.query}`}>
-                Télécharger (XLSX, une feuille par section)
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.csv?${p.query}`}>
-                Télécharger (CSV)
-              </a>
-            </li>
-          </ul>
-          <p class="fr-text--sm">
-            <a href={p.lienPartage}>Lien vers cette vue, avec ses filtres</a> : à copier pour la partager (lecture seule ; il ne s'ouvre que pour les
-            personnes dont les droits couvrent ce périmètre).
-          </p>
-          {p.tableau ? <TableauTerritorial t={p.tableau} query={p.query} national={p.valeurs.echelle === 'national'} /> : null}
-          <h2>Évolution</h2>
-          <Colonnes id="mensuelle" titre="Accompagnements des 12 derniers mois" colonne="Mois" unite="accompagnements" barres={i.series.mensuelle.map((m) => ({ libelle: moisCourt(m.mois), nombre: m.accompagnements }))} />
-          <Colonnes id="quotidienne" titre="Accompagnements des 30 derniers jours" colonne="Jour" unite="accompagnements" barres={i.series.quotidienne.map((m) => ({ libelle: formatDate(m.jour).slice(0, 5), nombre: m.accompagnements }))} />
-          <h2>Répartitions</h2>
-          {SECTIONS.map((s) => (
-            <Barres key={s.cle} id={`rep-${s.cle}`} titre={s.titre} colonne={s.colonne} unite={s.unite} barres={barresDe(i.repartitions[s.cle])} />
-          ))}
-          {p.tops ? (
-            <>
-              <Barres id="heures" titre="Heures par type d'activité" colonne="Type d'activité" unite="heures" barres={p.tops.heures.map((h) => ({ libelle: h.libelle, nombre: h.heures }))} />
-              <Barres id="communes" titre="Communes les plus accompagnées" colonne="Commune" unite="accompagnements" barres={p.tops.communes} />
-              {p.tops.lieux.length ? <Barres id="lieux" titre="Lieux d'activité les plus actifs" colonne="Lieu" unite="accompagnements" barres={p.tops.lieux} /> : null}
-            </>
-          ) : null}
-        </>
-      ) : null}
+      <div class="cn-statistiques">
+        <h1>{titre}</h1>
+        <ErrorSummary errors={p.errors} />
+        <Filtres {...p} />
+        {i ? (
+          <>
+            <h2>
+              Du {formatDate(p.valeurs.du)} au {formatDate(p.valeurs.au)}
+            </h2>
+            <p class="fr-text--sm">
+              Un atelier compte un accompagnement par participant. Les parts sont arrondies pour faire 100 %.{' '}
+              {p.direct ? 'Avec un filtre de thématique, les chiffres sont calculés directement à partir des comptes rendus.' : 'Chiffres à jour de la dernière saisie.'}
+            </p>
+            <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
+              <Stat label="Activités" value={i.activites} />
+              <Stat label="Accompagnements" value={i.accompagnements} />
+              <Stat label="Participants aux ateliers" value={i.participants_ateliers} />
+              <Stat label="Personnes accompagnées" value={i.beneficiaires.total} />
+            </div>
+            <p>
+              Dont {formatNumber(i.beneficiaires.suivis)} bénéficiaires suivis, {formatNumber(i.beneficiaires.anonymes)} personnes anonymes ;{' '}
+              {formatNumber(i.beneficiaires.nouveaux)} nouvelles personnes sur la période.
+            </p>
+            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mb-2w">
+              <li>
+                <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.xlsx?${p.query}`}>
+                  Télécharger (XLSX, une feuille par section)
+                </a>
+              </li>
+              <li>
+                <a class="fr-btn fr-btn--secondary" href={`/statistiques/perimetre/export.csv?${p.query}`}>
+                  Télécharger (CSV)
+                </a>
+              </li>
+            </ul>
+            <p class="fr-text--sm cn-no-print">
+              <a href={p.lienPartage}>Lien vers cette vue, avec ses filtres</a> : à copier pour la partager (lecture seule ; il ne s'ouvre que pour les
+              personnes dont les droits couvrent ce périmètre).
+            </p>
+            {p.tableau ? <TableauTerritorial t={p.tableau} query={p.query} national={p.valeurs.echelle === 'national'} /> : null}
+            <h2>Évolution</h2>
+            <Colonnes id="mensuelle" titre="Accompagnements des 12 derniers mois" colonne="Mois" unite="accompagnements" barres={i.series.mensuelle.map((m) => ({ libelle: moisCourt(m.mois), nombre: m.accompagnements }))} />
+            <Colonnes id="quotidienne" titre="Accompagnements des 30 derniers jours" colonne="Jour" unite="accompagnements" barres={i.series.quotidienne.map((m) => ({ libelle: formatDate(m.jour).slice(0, 5), nombre: m.accompagnements }))} />
+            <h2>Répartitions</h2>
+            {SECTIONS.map((s) => (
+              <Barres key={s.cle} id={`rep-${s.cle}`} titre={s.titre} colonne={s.colonne} unite={s.unite} barres={barresDe(i.repartitions[s.cle])} />
+            ))}
+            {p.tops ? (
+              <>
+                <Barres id="heures" titre="Heures par type d'activité" colonne="Type d'activité" unite="heures" barres={p.tops.heures.map((h) => ({ libelle: h.libelle, nombre: h.heures }))} />
+                <Barres id="communes" titre="Communes les plus accompagnées" colonne="Commune" unite="accompagnements" barres={p.tops.communes} />
+                {p.tops.lieux.length ? <Barres id="lieux" titre="Lieux d'activité les plus actifs" colonne="Lieu" unite="accompagnements" barres={p.tops.lieux} /> : null}
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </div>
     </Layout>
   );
 }
