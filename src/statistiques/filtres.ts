@@ -174,17 +174,21 @@ const nomComplet = (x: { first_name: string; last_name: string }) => `${x.first_
  * `ids` restricts to those (a check). Without `ids`, at most LISTE_MAX + 1 (the caller sees it is too many).
  */
 async function conseillersDuPerimetre(db: Db, p: Perimetre, du: string, au: string, ids?: readonly string[]): Promise<Choix[]> {
-  const seuls = ids ? sql` and u.id = any(${uuids(ids)})` : sql``;
   const propres = membres(p);
-  // A conseiller's or a team's scope is its members; the activity-based part is cheap only with `ids` or a structure.
-  const parActivite =
-    ids || p.kind === 'structure'
-      ? sql` or exists (select 1 from statistiques_jours j where j.conseiller_id = u.id and j.jour between ${du}::date and ${au}::date and ${joursDuPerimetre(p)})`
-      : sql``;
-  const q = propres
-    ? sql`select u.id::text as id, u.first_name, u.last_name from users u where u.id = any(${uuids(propres)})${seuls}`
-    : sql`select u.id::text as id, u.first_name, u.last_name from users u where (exists (select 1 from role_assignments ra left join structures s on s.id = ra.structure_id
-          where ra.user_id = u.id and ${ROLES_CONSEILLER} and ${rattachesAuPerimetre(p)})${parActivite})${seuls}`;
+  const periode = sql`j.jour between ${du}::date and ${au}::date`;
+  const rattache = sql`select ra.user_id from role_assignments ra left join structures s on s.id = ra.structure_id where ${ROLES_CONSEILLER} and ${rattachesAuPerimetre(p)}`;
+  let q: SQL;
+  if (propres) q = sql`select u.id::text as id, u.first_name, u.last_name from users u where u.id = any(${uuids(propres)})${ids ? sql` and u.id = any(${uuids(ids)})` : sql``}`;
+  else if (ids)
+    // A check: a few ids, each probed on the conseiller index.
+    q = sql`select u.id::text as id, u.first_name, u.last_name from users u where u.id = any(${uuids(ids)}) and (u.id in (${rattache})
+      or exists (select 1 from statistiques_jours j where j.conseiller_id = u.id and ${periode} and ${joursDuPerimetre(p)}))`;
+  else
+    // A list: those attached by role, and for a structure those who recorded under it (its index); for
+    // wider scopes the rows of a whole département or région would be read: attached ones only.
+    q = sql`select u.id::text as id, u.first_name, u.last_name from users u where u.id in (${rattache})${
+      p.kind === 'structure' ? sql` or u.id in (select j.conseiller_id from statistiques_jours j where j.structure_id = ${p.structureId}::uuid and ${periode} and j.dimension = 'total')` : sql``
+    }`;
   const r = await rows<{ id: string; first_name: string; last_name: string }>(db, sql`${q} order by u.last_name, u.first_name, u.id limit ${LISTE_MAX + 1}`);
   return r.map((x) => ({ value: x.id, label: nomComplet(x) }));
 }
@@ -201,8 +205,8 @@ async function structuresDuPerimetre(db: Db, p: Perimetre, du: string, au: strin
       : sql`false`;
   else {
     const m = uuids(membres(p)!);
-    ou = sql`(exists (select 1 from role_assignments ra where ra.structure_id = s.id and ra.user_id = any(${m}))
-      or exists (select 1 from statistiques_jours j where j.structure_id = s.id and j.conseiller_id = any(${m}) and j.jour between ${du}::date and ${au}::date))`;
+    ou = sql`(s.id in (select ra.structure_id from role_assignments ra where ra.user_id = any(${m}) and ra.structure_id is not null)
+      or s.id in (select j.structure_id from statistiques_jours j where j.conseiller_id = any(${m}) and j.jour between ${du}::date and ${au}::date and j.dimension = 'total'))`;
   }
   const r = await rows<{ id: string; nom: string }>(db, sql`select s.id::text as id, s.nom from structures s where ${ou}${seuls} order by s.nom, s.id limit ${LISTE_MAX + 1}`);
   return r.map((x) => ({ value: x.id, label: x.nom }));
