@@ -213,6 +213,10 @@ describe('GET /api/v1/statistiques', () => {
       ['admin', '?departements=Moselle', 400, 'departements'],
       ['admin', `?lieux=${randomUUID()}`, 400, 'lieux'],
       ['admin', `?lieux=${Array.from({ length: 60 }, () => randomUUID()).join(',')}`, 400, 'lieux'],
+      ['admin', `?conseillers=${'a'.repeat(3000)}`, 400, 'conseillers'],
+      ['admin', '?departements=%27;drop', 400, 'departements'],
+      ['admin', '?communes=%F0%9F%98%80', 400, 'communes'],
+      ['admin', `?structures=${randomUUID()}&structures=x`, 400, 'structures'],
     ];
     for (const [who, q, status, param] of cases) {
       const res = await get(who, `/api/v1/statistiques${q}`);

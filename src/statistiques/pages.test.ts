@@ -124,6 +124,11 @@ describe('/statistiques/perimetre', () => {
     expect(faux.statusCode).toBe(400);
     expect(faux.body).toContain('id="champ-perimetre-erreur"');
     expect((await clients.admin!.get('/statistiques/perimetre?perimetre=departement:999')).body).toContain('id="champ-perimetre-erreur"');
+    for (const v of ['structure:%F0%9F%98%80', `conseiller:${'x'.repeat(300)}`, 'equipe:', '%27%3B--']) {
+      const res = await clients.admin!.get(`/statistiques/perimetre?perimetre=${v}&conseillers=${v}`);
+      expect(res.statusCode, v).toBe(400);
+      expect(res.body, v).toContain('id="champ-perimetre-erreur"');
+    }
   });
 
   it('filters by conseiller, structure, département, commune and place: lists of names within the scope, that narrow the figures', async () => {
