@@ -69,7 +69,7 @@ function TableauTerritorial(p: { t: { par: Regroupement; lignes: LigneTableau[] 
         </ul>
       ) : null}
       <p class="fr-text--sm">
-        Sur la période, tous types et thématiques ; actifs : une activité saisie ces 31 derniers jours ; en poste : contrats en cours (postes
+        Sur la période, sans les autres filtres (types, thématiques, conseillers, communes…) ; actifs : une activité saisie ces 31 derniers jours ; en poste : contrats en cours (postes
         attribués par le comité de sélection).
       </p>
       <div class="fr-table fr-table--sm">
