@@ -1,7 +1,6 @@
 /** The signed-in statistics page of each role and its exports (CSV, XLSX one sheet per section). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import ExcelJS from 'exceljs';
-import type { Principal } from '../../platform/access.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { forbidden } from '../../platform/http.js';
 import { csvCell } from '../../platform/exports.js';
@@ -9,25 +8,13 @@ import { addMonths, formatDate, parisDate } from '../../activites/dates.js';
 import { THEMATIQUES, TYPES, label } from '../../activites/codes.js';
 import { commune } from '../../territoires/territoires.js';
 import { getLieu } from '../../lieux/lieux.js';
-import { ECHELLE_LABELS, FILTRES_PERIMETRE, heuresParType, jourSuivant, premiers, type Echelle, type Figures, type FiltrePerimetre } from '../regles.js';
+import { ECHELLE_LABELS, FILTRES_PERIMETRE, heuresParType, jourSuivant, premiers, type Figures, type FiltrePerimetre } from '../regles.js';
 import { filtreDe, lireStatistiques, type Lecture } from './shared.js';
 import { parLesComptesRendus } from '../lecture.js';
 import type { PerimetreResolu } from '../perimetre.js';
 import { choixPerimetres, lirePerimetreChoisi, optionsFiltres, type OptionsFiltres } from '../filtres.js';
 import { tableauTerritorial, type LigneTableau, type Regroupement } from '../tableau.js';
 import { barresDe, moisCourt, SECTIONS, StatistiquesPage, type Tops, type Valeurs } from '../views/page.js';
-
-/** The scales a user may choose on the page, their own first. */
-export function echellesDe(user: Principal): Echelle[] {
-  const roles = new Set(user.roles.map((g) => g.role));
-  if (roles.has('admin') || roles.has('banque')) return ['national', 'region', 'departement', 'structure', 'conseiller', 'equipe'];
-  const out: Echelle[] = [];
-  if (roles.has('prefecture')) out.push('departement', 'structure');
-  if (roles.has('structure')) out.push('structure');
-  if (roles.has('coordinateur')) out.push('equipe', 'conseiller');
-  if (roles.has('conseiller')) out.push('conseiller');
-  return [...new Set(out)];
-}
 
 function presets(today: string) {
   return [
