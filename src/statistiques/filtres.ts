@@ -231,20 +231,24 @@ export async function optionsFiltres(db: Db, r: PerimetreResolu, du: string, au:
   let communes: Choix[] | null = null;
   let lieux: Choix[] | null = null;
   if (etroit) {
-    const ou = activitesDuPerimetre(p, du, au);
-    const c = await rows<{ v: string }>(db, sql`select distinct a.commune_insee as v from activites a where ${ou} and a.commune_insee is not null limit ${LISTE_MAX * 4}`);
+    // One pass over the scope's activities of the period (one département at most): their communes and places.
+    const vus = await rows<{ c: string | null; l: string | null }>(
+      db,
+      sql`select a.commune_insee as c, a.lieu_id::text as l from activites a where ${activitesDuPerimetre(p, du, au)} and (a.commune_insee is not null or a.lieu_id is not null) group by 1, 2 limit ${LISTE_MAX * 20}`,
+    );
+    const codes = [...new Set(vus.map((x) => x.c).filter((x): x is string => !!x))];
+    const ids = [...new Set(vus.map((x) => x.l).filter((x): x is string => !!x))];
     communes = tropLong(
-      c
-        .map((x) => commune(x.v))
+      codes
+        .map((x) => commune(x))
         .filter((x) => !!x)
         .map((x) => ({ value: x.insee, label: `${x.nom} (${x.departement})` }))
         .sort((a, b) => a.label.localeCompare(b.label, 'fr')),
     );
-    const l = await rows<{ id: string; nom: string; commune: string }>(
-      db,
-      sql`select l.id::text as id, l.nom, l.commune from lieux l where l.id in (select distinct a.lieu_id from activites a where ${ou} and a.lieu_id is not null) order by l.nom, l.commune, l.id limit ${LISTE_MAX + 1}`,
-    );
-    lieux = tropLong(l.map((x) => ({ value: x.id, label: `${x.nom} (${x.commune})` })));
+    const l = ids.length
+      ? await rows<{ id: string; nom: string; commune: string }>(db, sql`select l.id::text as id, l.nom, l.commune from lieux l where l.id = any(${uuids(ids.slice(0, LISTE_MAX + 1))}) order by l.nom, l.commune, l.id`)
+      : [];
+    lieux = ids.length > LISTE_MAX ? null : l.map((x) => ({ value: x.id, label: `${x.nom} (${x.commune})` }));
   }
   const out: OptionsFiltres = { conseillers, structures, communes, departements: departementsListe, lieux };
   // Values chosen but not listed (beyond the period's activities, or a list too long): added by name.
