@@ -169,6 +169,9 @@ describe('/statistiques/perimetre', () => {
     const ailleurs = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text as id from structures
       where id not in (select structure_id from role_assignments where user_id = ${structureUser}::uuid and structure_id is not null) limit 1`))[0]!;
     const autre = await createUser(t.database.db, SYSTEM_ACTOR, { email: 'ailleurs.stat@demo.test', firstName: 'Alex', lastName: 'Ailleurs', passwordHash: null, roles: [{ role: 'conseiller', departement: null, structureId: ailleurs.id }] });
+    const propre = (await clients.structure!.get('/statistiques/perimetre')).body;
+    expect(options(propre, 'conseillers')!.map(([, x]) => x)).not.toContain('Alex Ailleurs');
+    expect(options((await clients.admin!.get(`/statistiques/perimetre?perimetre=structure:${ailleurs.id}`)).body, 'conseillers')!.map(([, x]) => x)).toContain('Alex Ailleurs');
     const refus = await clients.structure!.get(`/statistiques/perimetre?conseillers=${autre.id}`);
     expect(refus.statusCode).toBe(403);
     expect(refus.body).toContain('id="champ-conseillers-erreur"');
