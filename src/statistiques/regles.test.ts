@@ -50,11 +50,21 @@ describe('decouperPeriode', () => {
 
 describe('lireParametres', () => {
   it('defaults to the last 12 months and the caller’s own scope', () => {
-    expect(read({})).toEqual({ ok: true, value: { du: '2025-12-04', au: today, echelle: null, code: null, types: [], thematiques: [] } });
+    const aucun = { conseillers: [], structures: [], communes: [], departements: [], lieux: [] };
+    expect(read({})).toEqual({ ok: true, value: { du: '2025-12-04', au: today, echelle: null, code: null, types: [], thematiques: [], ...aucun } });
   });
   it('reads lists, codes and scales', () => {
     const r = read({ du: '2026-01-01', au: '2026-06-30', echelle: 'departement', code: '2a', types: 'collectif,individuel', thematiques: ['email', 'sante'] });
-    expect(r).toEqual({ ok: true, value: { du: '2026-01-01', au: '2026-06-30', echelle: 'departement', code: '2A', types: ['collectif', 'individuel'], thematiques: ['email', 'sante'] } });
+    expect(r).toEqual({
+      ok: true,
+      value: { du: '2026-01-01', au: '2026-06-30', echelle: 'departement', code: '2A', types: ['collectif', 'individuel'], thematiques: ['email', 'sante'], conseillers: [], structures: [], communes: [], departements: [], lieux: [] },
+    });
+  });
+  it('reads the narrowing filters, comma-separated or repeated, deduplicated, in canonical case', () => {
+    const a = '0F8FAD5B-D9CB-469F-A165-70867728950E';
+    const b = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const r = read({ conseillers: [`${a},${b}`, b], structures: a, communes: '57463, 2a004', departements: ['2b', '57'], lieux: b });
+    expect(r.ok && r.value).toMatchObject({ conseillers: [a.toLowerCase(), b], structures: [a.toLowerCase()], communes: ['2A004', '57463'], departements: ['2B', '57'], lieux: [b] });
   });
   it('names the parameter of each bad input', () => {
     const errors = (q: Record<string, unknown>) => (read(q) as { errors: Record<string, string> }).errors;
@@ -69,6 +79,13 @@ describe('lireParametres', () => {
     expect(Object.keys(errors({ types: 'individuel,inconnu' }))).toEqual(['types']);
     expect(Object.keys(errors({ thematiques: 'email,zzz' }))).toEqual(['thematiques']);
     expect(errors({ thematiques: Array.from({ length: 51 }, () => 'email').join(',') }).thematiques).toMatch(/50 au plus/);
+    // The narrowing filters' syntax (which exist and lie in the scope: filtres.ts, against the records).
+    expect(Object.keys(errors({ conseillers: 'camille' }))).toEqual(['conseillers']);
+    expect(Object.keys(errors({ structures: ['7c9e6679-7425-40de-944b-e07fc1f90ae7', 'x'] }))).toEqual(['structures']);
+    expect(Object.keys(errors({ lieux: '12' }))).toEqual(['lieux']);
+    expect(Object.keys(errors({ communes: 'Metz' }))).toEqual(['communes']);
+    expect(Object.keys(errors({ departements: 'Moselle' }))).toEqual(['departements']);
+    expect(errors({ communes: '5746' }).communes).toMatch(/« 5746 »/);
   });
   it('accepts a period of exactly 10 years', () => {
     expect(read({ du: '2016-06-30', au: '2026-06-30' }).ok).toBe(true);
