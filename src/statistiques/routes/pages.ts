@@ -136,13 +136,13 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
       thematiques: strs(q.thematiques),
       ...(Object.fromEntries(FILTRES_PERIMETRE.map((k) => [k, strs(q[k])])) as Record<FiltrePerimetre, string[]>),
     };
-    const parametres = r.ok ? r.parametres : r.parametres;
+    const parametres = r.parametres;
     if (parametres) {
       valeurs.du = parametres.du;
       valeurs.au = parametres.au;
       for (const k of FILTRES_PERIMETRE) valeurs[k] = parametres[k];
     }
-    const resolu = r.ok ? r.perimetre : r.perimetre;
+    const resolu = r.perimetre;
     if (resolu) {
       valeurs.echelle = resolu.echelle;
       valeurs.code = resolu.code ?? '';
