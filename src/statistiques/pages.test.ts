@@ -152,6 +152,12 @@ describe('/statistiques/perimetre', () => {
     expect(filtre.statusCode).toBe(200);
     expect(stat(filtre.body)).toBe('9');
     expect(filtre.body).toMatch(new RegExp(`<option value="${camille[0]}" selected`));
+    // Several values (a shared link): one list keeping them all.
+    const karim = conseillers.find(([, x]) => x === 'Karim Coordinateur')!;
+    const deux = await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&conseillers=${camille[0]},${karim[0]}`);
+    expect(stat(deux.body)).toBe('9');
+    expect(deux.body).toMatch(/<select[^>]*name="conseillers"[^>]*multiple/);
+    expect([...deux.body.matchAll(/<option value="([^"]+)" selected/g)].map((m) => m[1])).toEqual(expect.arrayContaining([camille[0], karim[0]]));
     const commune = await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&communes=54395`);
     expect(commune.statusCode).toBe(403);
     expect(commune.body).toContain('id="champ-communes-erreur"');

@@ -176,7 +176,11 @@ function Filtres(p: StatistiquesView) {
         {FILTRES.map((f) =>
           p.options?.[f.name]?.length ? (
             <div class="fr-col-12 fr-col-md-6" key={f.name}>
-              <Select name={f.name} label={f.label} placeholder={f.tous} options={p.options[f.name]!} values={{ [f.name]: v[f.name][0] ?? '' }} errors={e} />
+              {v[f.name].length > 1 ? (
+                <Plusieurs name={f.name} label={f.label} options={p.options[f.name]!} choisis={v[f.name]} erreur={e[f.name]} />
+              ) : (
+                <Select name={f.name} label={f.label} placeholder={f.tous} options={p.options[f.name]!} values={{ [f.name]: v[f.name][0] ?? '' }} errors={e} />
+              )}
             </div>
           ) : e[f.name] ? (
             <div class="fr-col-12 fr-col-md-6" key={f.name}>
@@ -223,6 +227,31 @@ const FILTRES: { name: FiltrePerimetre; label: string; tous: string }[] = [
   { name: 'communes', label: "Commune de l'activité", tous: 'Toutes les communes' },
   { name: 'lieux', label: "Lieu d'activité", tous: 'Tous les lieux' },
 ];
+
+/** Several values of a filter (a shared link, the API's form): a list that keeps them all, each selected. */
+function Plusieurs(p: { name: string; label: string; options: { value: string; label: string }[]; choisis: string[]; erreur: string | undefined }) {
+  const id = `champ-${p.name}`;
+  return (
+    <div class={`fr-select-group${p.erreur ? ' fr-select-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {p.label}
+        <span class="fr-hint-text">Plusieurs choix (Ctrl ou Maj pour en ajouter ou en retirer)</span>
+      </label>
+      <select class={`fr-select${p.erreur ? ' fr-select--error' : ''}`} id={id} name={p.name} multiple size={Math.min(6, p.options.length)} aria-describedby={p.erreur ? `${id}-erreur` : undefined} aria-invalid={p.erreur ? 'true' : undefined}>
+        {p.options.map((o) => (
+          <option value={o.value} selected={p.choisis.includes(o.value)} key={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {p.erreur ? (
+        <p class="fr-error-text" id={`${id}-erreur`}>
+          {p.erreur}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 /** The scope by name: one list grouped by scale (France, régions, départements, structures, conseillers, teams). */
 function ChoixPerimetre(p: { choix: GroupeChoix[]; valeur: string; erreur: string | undefined }) {
