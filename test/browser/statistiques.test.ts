@@ -75,10 +75,11 @@ describe.skipIf(chromiumMissing)('statistiques', () => {
     await page.getByRole('button', { name: 'Afficher' }).click();
     await page.waitForURL(/perimetre=departement%3A57/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Statistiques — Moselle (57)');
-    await page.getByLabel('Conseiller', { exact: false }).first().selectOption({ label: 'Camille Conseillère' });
+    await page.getByRole('combobox', { name: /^Conseiller/ }).selectOption({ label: 'Camille Conseillère' });
     await page.getByLabel("Commune de l'activité").selectOption({ label: 'Metz (57)' });
     await page.getByRole('button', { name: 'Afficher' }).click();
-    await page.waitForURL(/conseillers=/);
+    await page.waitForURL(/conseillers=[0-9a-f]/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Statistiques — Moselle (57)');
     expect(await page.locator('.cn-stat').first().textContent()).toBe('2');
     // The same view with JavaScript: axe finds nothing, then printed.
     const url = page.url();
@@ -88,6 +89,15 @@ describe.skipIf(chromiumMissing)('statistiques', () => {
     expect((await js.goto(url))?.status()).toBe(200);
     expect(await checkA11y(js)).toEqual([]);
     await printed(js);
+    // Several conseillers at once (a shared link): one multiple list, still without violation.
+    await js.emulateMedia({ media: 'screen' });
+    const ids = await js.locator('#champ-conseillers option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const plusieurs = await env.page();
+    await loginWithForm(plusieurs, 'admin@demo.test');
+    expect((await plusieurs.goto(`/statistiques/perimetre?perimetre=departement:57&conseillers=${ids.slice(0, 2).join(',')}`))?.status()).toBe(200);
+    expect(ids.length, ids.join()).toBeGreaterThan(1);
+    expect(await plusieurs.locator('#champ-conseillers[multiple]').count()).toBe(1);
+    expect(await checkA11y(plusieurs)).toEqual([]);
   }, 180_000);
 
   async function printed(page: Awaited<ReturnType<typeof env.page>>) {
