@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../platform/testing.js';
-import type { Database } from '../platform/db.js';
+import { rowsOf, type Database } from '../platform/db.js';
 import { SYSTEM_ACTOR } from '../audit/audit.js';
 import { checkActivite, createActivite, deleteActivite, updateActivite, type ConseillerProfile, type EquipeScope } from '../activites/activites.js';
 import { createBeneficiaire, mergeBeneficiaires } from '../activites/beneficiaires.js';
@@ -241,5 +242,27 @@ describe('aggregates kept by the triggers', () => {
       select statistiques_appliquer('{}'::activites[], array(select a from activites a where a.deleted_at is null));`);
     const after = await lireAgregats(database.db, { kind: 'national' }, { du: '2026-03-01', au: '2026-06-30', types: [], thematiques: [] });
     expect(comparable(after, '2026-06-30')).toEqual(comparable(before, '2026-06-30'));
+  });
+
+  it('statistiques_reconstruire() rebuilds from the records the very rows the triggers keep', async () => {
+    await replierStatistiques(database.db);
+    // Rows the triggers brought back to zero (everything counted there deleted) are not rebuilt: left out.
+    const nonNul = 'activites <> 0 or accompagnements <> 0 or personnes <> 0 or nouveaux <> 0 or minutes <> 0';
+    const requetes: Record<string, string> = {
+      statistiques_jours: `select * from statistiques_jours where ${nonNul} order by jour, conseiller_id, structure_id, departement, type, dimension, valeur`,
+      statistiques_territoires: `select * from statistiques_territoires where ${nonNul} order by granularite, departement, type, debut, dimension, valeur`,
+      statistiques_presences: 'select * from statistiques_presences order by beneficiaire_id, jour, conseiller_id, structure_id, departement, type, genre, tranche_age, statut',
+    };
+    const tables = Object.keys(requetes);
+    const contenu = async () => {
+      const out: Record<string, unknown[]> = {};
+      for (const t of tables) out[t] = rowsOf(await database.db.execute(sql.raw(requetes[t]!)));
+      return out;
+    };
+    const avant = await contenu();
+    expect(avant.statistiques_jours!.length).toBeGreaterThan(0);
+    await database.exec('select statistiques_reconstruire()');
+    const apres = await contenu();
+    for (const t of tables) expect(apres[t], t).toEqual(avant[t]);
   });
 });
