@@ -7,9 +7,16 @@
  * The package evaluates a Date with its local fields (getHours…). We hand it a "wall-clock" Date
  * whose local fields are the Paris time of the instant, so that its answers are Paris times too.
  */
-import OpeningHours from 'opening_hours';
+import { createRequire } from 'node:module';
+import type OpeningHours from 'opening_hours';
 import { parisWall } from '../platform/paris.js';
 import { boundedCache } from '../platform/cache.js';
+
+/** The package, loaded at the first string read (its ~0.1 s stays out of start-up). */
+let openingHoursClass: typeof OpeningHours | undefined;
+function OH(): typeof OpeningHours {
+  return (openingHoursClass ??= createRequire(import.meta.url)('opening_hours') as typeof OpeningHours);
+}
 
 /** France, for public holidays (`PH`). */
 const NOMINATIM = { lat: 48.85, lon: 2.35, address: { country_code: 'fr', state: 'Île-de-France' } };
@@ -23,7 +30,7 @@ export function parseHoraires(value: string): OpeningHours | null {
   if (hit) return hit.oh;
   let oh: OpeningHours | null;
   try {
-    oh = new OpeningHours(value, NOMINATIM as never);
+    oh = new (OH())(value, NOMINATIM as never);
   } catch {
     oh = null;
   }
@@ -34,7 +41,7 @@ export function parseHoraires(value: string): OpeningHours | null {
 /** Why an OSM string cannot be read (first line of the package's message), or null when it can. */
 export function horairesProblem(value: string): string | null {
   try {
-    new OpeningHours(value, NOMINATIM as never);
+    new (OH())(value, NOMINATIM as never);
     return null;
   } catch (e) {
     return String(e instanceof Error ? e.message : e)

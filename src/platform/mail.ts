@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { desc, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { mailOutbox } from './mail-schema.js';
@@ -19,11 +18,14 @@ export interface Mailer {
 /** SMTP when SMTP_URL is set (e.g. smtp://user:pass@host:587); otherwise an outbox table read in the app. */
 export function createMailer(opts: { smtpUrl?: string | undefined; from: string; db: Db }): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    const smtpUrl = opts.smtpUrl;
+    // nodemailer is loaded at the first mail sent, not at start-up; one transport for the process.
+    let transport: Promise<import('nodemailer').Transporter> | undefined;
     return {
       kind: 'smtp',
       async send(m) {
-        await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
+        transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl));
+        await (await transport).sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
       },
     };
   }

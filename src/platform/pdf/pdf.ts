@@ -26,8 +26,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
-import { drawQrCode } from './qr.js';
+import type PDFDocument from 'pdfkit';
+import type { drawQrCode as DrawQrCode } from './qr.js';
 
 export type PdfBlock =
   | { type: 'paragraph'; text: string; /** Smaller, grey text (notes, legal mentions). */ muted?: boolean }
@@ -143,6 +143,7 @@ class Writer {
   constructor(
     readonly doc: Doc,
     readonly fonts: Record<FontRole, string>,
+    readonly drawQrCode: typeof DrawQrCode,
   ) {}
 
   get bottom() {
@@ -255,7 +256,7 @@ class Writer {
     const size = 96;
     this.ensure(size + 10);
     const y = this.doc.y;
-    drawQrCode(this.doc, b.url, MARGIN.left, y, size);
+    this.drawQrCode(this.doc, b.url, MARGIN.left, y, size);
     const tx = MARGIN.left + size + 12;
     const w = this.width - size - 12;
     if (b.caption) this.font('regular', SIZE.body).text(b.caption, tx, y + 12, { width: w });
@@ -293,7 +294,9 @@ class Writer {
 export async function buildPdf(description: PdfDescription, options: PdfOptions = {}): Promise<PdfResult> {
   const sha256 = contentSha256(description);
   const files = marianneFonts();
-  const doc = new PDFDocument({
+  // pdfkit and qrcode are loaded at the first PDF built (~0.3 s of start-up otherwise).
+  const [{ default: PDFKit }, { drawQrCode }] = await Promise.all([import('pdfkit'), import('./qr.js')]);
+  const doc = new PDFKit({
     size: 'A4',
     margins: MARGIN,
     bufferPages: true,
@@ -322,7 +325,7 @@ export async function buildPdf(description: PdfDescription, options: PdfOptions 
     for (const [role, file] of Object.entries(files)) doc.registerFont(`marianne-${role}`, file);
     fonts = { regular: 'marianne-regular', bold: 'marianne-bold', italic: 'marianne-italic' };
   }
-  const w = new Writer(doc, fonts);
+  const w = new Writer(doc, fonts, drawQrCode);
   const nfc = (s: string) => s.normalize('NFC');
   w.blocMarque(nfc(options.service ?? 'Conseiller numérique'));
   w.titles({ ...description, title: nfc(description.title), ...(description.subtitle ? { subtitle: nfc(description.subtitle) } : {}) });
