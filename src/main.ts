@@ -60,8 +60,8 @@ async function main(): Promise<void> {
   worker.start();
   // The statistics' territory journal, folded every few seconds (src/statistiques/repliage.ts).
   replieur = demarrerRepliage(database.db, logger.child({ component: 'statistiques' }));
-  // The communes' search index (≈ 0.3 s), built now rather than on the first person's search.
-  setImmediate(() => prechargerTerritoires());
+  // The communes and their search index (≈ 0.6 s), built now in slices rather than on the first person's search.
+  prechargerTerritoires().catch((e: unknown) => logger.error({ err: e }, 'communes preload failed'));
   if (installDiagnostics()) logger.info('memory diagnostics on the IPC channel (soak benchmark)');
   logger.info(
     { url: `http://localhost:${config.port}`, db: database.kind, demo: config.demo, startMs: Math.round(performance.now() - t0) },

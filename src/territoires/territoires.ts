@@ -66,7 +66,9 @@ interface Data {
   communes: Commune[];
   byInsee: Map<string, Commune>;
   byPostcode: Map<string, Commune[]>;
+  /** Each list sorted by name at its first reading (sorting them all with the collator costs ~0.2 s of start-up). */
   byDepartement: Map<string, Commune[]>;
+  departementsTries: Set<string>;
   /** Search index, built on the first search (not at start-up); commune numbers are positions in `communes`, so smaller means more populated. */
   search?: {
     names: string[];
@@ -86,20 +88,30 @@ let cache: Data | undefined;
 const frCollator = new Intl.Collator('fr');
 const byPopulation = (a: Commune, b: Commune) => b.population - a.population || frCollator.compare(a.nom, b.nom);
 
-function load(): Data {
-  if (cache) return cache;
-  const require = createRequire(import.meta.url);
-  const pkg = '@etalab/decoupage-administratif/data/';
-  const rawRegions = require(`${pkg}regions.json`) as RawRegion[];
-  const rawDepartements = require(`${pkg}departements.json`) as RawDepartement[];
-  const rawCommunes = require(`${pkg}communes.json`) as RawCommune[];
+const PKG = '@etalab/decoupage-administratif/data/';
 
+type Divisions = Pick<Data, 'regions' | 'departements' | 'regionByCode' | 'departementByCode'>;
+let divisions: Divisions | undefined;
+
+/** Régions and départements only (a few kilobytes): what the routes read while they are registered. */
+function loadDivisions(): Divisions {
+  if (divisions) return divisions;
+  const require = createRequire(import.meta.url);
+  const rawRegions = require(`${PKG}regions.json`) as RawRegion[];
+  const rawDepartements = require(`${PKG}departements.json`) as RawDepartement[];
   const inScope = (zone: string) => zone === 'metro' || zone === 'drom';
   const regions = rawRegions.filter((r) => inScope(r.zone)).map(({ code, nom }) => ({ code, nom }));
   const departements = rawDepartements
     .filter((d) => inScope(d.zone) && CENTRES_DEPARTEMENTS[d.code])
     .map(({ code, nom, region }) => ({ code, nom, region }));
-  const departementByCode = new Map(departements.map((d) => [d.code, d]));
+  divisions = { regions, departements, regionByCode: new Map(regions.map((r) => [r.code, r])), departementByCode: new Map(departements.map((d) => [d.code, d])) };
+  return divisions;
+}
+
+/** The communes too (8.6 MB of JSON, ~0.4 s): loaded at their first use or by the preload after start-up. */
+function load(): Data {
+  if (cache) return cache;
+  const rawCommunes = createRequire(import.meta.url)(`${PKG}communes.json`) as RawCommune[];
 
   const communes: Commune[] = [];
   for (const c of rawCommunes) {
@@ -127,19 +139,31 @@ function load(): Data {
     for (const cp of c.codesPostaux) push(byPostcode, cp, c);
     push(byDepartement, c.departement, c);
   }
-  for (const list of byDepartement.values()) list.sort((a, b) => frCollator.compare(a.nom, b.nom));
 
   cache = {
-    regions,
-    departements,
-    regionByCode: new Map(regions.map((r) => [r.code, r])),
-    departementByCode,
+    ...loadDivisions(),
     communes,
     byInsee: new Map(communes.map((c) => [c.insee, c])),
     byPostcode,
     byDepartement,
+    departementsTries: new Set(),
   };
+  applyCentres(cache.byInsee, centresEnAttente);
+  centresEnAttente = [];
   return cache;
+}
+
+/** Centres read before the communes were loaded: applied when they are (start-up does not load them). */
+let centresEnAttente: { insee: string; lat: number; lng: number }[] = [];
+
+function applyCentres(byInsee: Map<string, Commune>, rows: readonly { insee: string; lat: number; lng: number }[]): void {
+  for (const r of rows) {
+    const c = byInsee.get(r.insee);
+    if (!c) continue;
+    c.lat = r.lat;
+    c.lng = r.lng;
+    c.centreApproximatif = false;
+  }
 }
 
 const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
@@ -148,25 +172,24 @@ const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
   else if (list[list.length - 1] !== v) list.push(v);
 };
 
-/** The search index of the communes' names, built once on the first search. */
-function searchIndex(): NonNullable<Data['search']> {
-  const data = load();
-  if (data.search) return data.search;
-  const { communes } = data;
+/** Builds the search index of the communes' names, yielding after every slice of communes (see prechargerTerritoires). */
+function* buildSearchIndex(communes: readonly Commune[]): Generator<void, NonNullable<Data['search']>> {
   const byName = new Map<string, number[]>();
   const trigrams = new Map<string, number[]>();
-  const names = communes.map((c) => normaliseName(c.nom));
+  const names: string[] = [];
   const suffixes: { key: string; commune: number; whole: boolean }[] = [];
-  communes.forEach((_c, i) => {
-    const n = names[i]!;
+  for (let i = 0; i < communes.length; i++) {
+    const n = normaliseName(communes[i]!.nom);
+    names.push(n);
     push(byName, n, i);
     for (let p = 0; p < n.length; p++) {
       if (p === 0 || n[p - 1] === ' ') suffixes.push({ key: n.slice(p), commune: i, whole: p === 0 });
       if (p + 3 <= n.length) push(trigrams, n.slice(p, p + 3), i);
     }
-  });
+    if (i % 2000 === 1999) yield;
+  }
   suffixes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.commune - b.commune));
-  data.search = {
+  return {
     names,
     byName,
     keys: suffixes.map((x) => x.key),
@@ -174,12 +197,38 @@ function searchIndex(): NonNullable<Data['search']> {
     keyWhole: Uint8Array.from(suffixes, (x) => (x.whole ? 1 : 0)),
     trigrams,
   };
+}
+
+/** The search index of the communes' names, built once (at once when a search comes before the preload ends). */
+function searchIndex(): NonNullable<Data['search']> {
+  const data = load();
+  if (data.search) return data.search;
+  const build = buildSearchIndex(data.communes);
+  let step = build.next();
+  while (!step.done) step = build.next();
+  data.search = step.value;
   return data.search;
 }
 
-/** Builds the communes' data and search index now (after start-up, so that the first search does not wait). */
-export function prechargerTerritoires(): void {
-  searchIndex();
+/**
+ * Builds the communes' data and search index after start-up, so that the first search does not wait:
+ * in slices of a few tens of milliseconds between which requests are answered (in one go it held the
+ * event loop ~0.6 s right after the server started listening).
+ */
+export async function prechargerTerritoires(): Promise<void> {
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  await pause();
+  const data = load();
+  await pause();
+  const build = buildSearchIndex(data.communes);
+  for (let step = build.next(); ; step = build.next()) {
+    if (data.search) return; // a search came first and built it
+    if (step.done) {
+      data.search = step.value;
+      return;
+    }
+    await pause();
+  }
 }
 
 /** Lower case, no accents, ligatures expanded, any punctuation as one space, `st`/`ste` spelt out. */
@@ -195,14 +244,23 @@ export function normaliseName(s: string): string {
     .replace(/\bst(e?)\b/g, 'saint$1');
 }
 
-export const regions = (): readonly Region[] => load().regions;
-export const departements = (): readonly Departement[] => load().departements;
-export const region = (code: string): Region | undefined => load().regionByCode.get(code);
-export const departement = (code: string): Departement | undefined => load().departementByCode.get(code.toUpperCase());
+export const regions = (): readonly Region[] => loadDivisions().regions;
+export const departements = (): readonly Departement[] => loadDivisions().departements;
+export const region = (code: string): Region | undefined => loadDivisions().regionByCode.get(code);
+export const departement = (code: string): Departement | undefined => loadDivisions().departementByCode.get(code.toUpperCase());
 export const commune = (insee: string): Commune | undefined => load().byInsee.get(insee.toUpperCase());
 /** Communes (and arrondissements municipaux) of a département, by name. */
-export const communesOfDepartement = (code: string): readonly Commune[] =>
-  load().byDepartement.get(code.toUpperCase()) ?? [];
+export function communesOfDepartement(code: string): readonly Commune[] {
+  const data = load();
+  const key = code.toUpperCase();
+  const list = data.byDepartement.get(key);
+  if (!list) return [];
+  if (!data.departementsTries.has(key)) {
+    list.sort((a, b) => frCollator.compare(a.nom, b.nom));
+    data.departementsTries.add(key);
+  }
+  return list;
+}
 
 /**
  * Commune search for autocompletion. A 5-digit query returns every commune with that postcode
@@ -281,14 +339,8 @@ function keepBest(best: number[], i: number, limit: number): void {
 
 /** Overrides commune centres in memory with imported ones; unknown INSEE codes are ignored. */
 export function setCommuneCentres(rows: readonly { insee: string; lat: number; lng: number }[]): void {
-  const { byInsee } = load();
-  for (const r of rows) {
-    const c = byInsee.get(r.insee);
-    if (!c) continue;
-    c.lat = r.lat;
-    c.lng = r.lng;
-    c.centreApproximatif = false;
-  }
+  if (cache) applyCentres(cache.byInsee, rows);
+  else for (const r of rows) centresEnAttente.push(r);
 }
 
 /** Great-circle distance in kilometres (haversine, mean Earth radius). */
