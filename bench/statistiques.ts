@@ -139,7 +139,7 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
     }
     data.lectures = figures;
 
-    // Writes: one INSERT per activity, 8 clients, with and without the triggers; each conseiller in a
+    // Writes: one INSERT per activity, CLIENTS_ECRITURE clients (16), with and without the triggers; each conseiller in a
     // département of their own, over the last 30 days (as recorded nationally, not all on one row).
     // Also all in ONE département (57), as a département's conseillers write at the same time: the
     // territory rows they share are only appended to (the journal), folded every 2 s as main.ts does.
@@ -148,12 +148,17 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
       const t0 = performance.now();
       let next = 0;
       let replier = true;
+      // A failed fold is reported when the writes end, not left as an unhandled rejection.
       const repliage = (async () => {
         while (replier) {
           await replierStatistiques(database.db);
           await new Promise((r) => setTimeout(r, 2000));
         }
-      })();
+      })().catch((e: unknown) => {
+        replier = false;
+        throw e;
+      });
+      repliage.catch(() => undefined);
       await Promise.all(
         Array.from({ length: CLIENTS_ECRITURE }, async () => {
           const c = await pool.connect();

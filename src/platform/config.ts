@@ -136,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl,
     sessionSecret,
-    smtpUrl: env.SMTP_URL || undefined,
+    smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || 'Conseiller numérique <ne-pas-repondre@conseiller-numerique.local>',
     supportEmail: supportEmail(env.SUPPORT_EMAIL),
     publicUrl,
@@ -151,6 +151,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mapAttribution: env.MAP_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
     smicCentimes: smic(env.SMIC_BRUT_MENSUEL_CENTIMES),
   };
+}
+
+/** SMTP_URL is checked at start (the mail library itself is only loaded at the first mail). */
+export function smtpUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    u = null;
+  }
+  if (!u || (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || !u.hostname) throw new ConfigError('SMTP_URL doit être de la forme smtp://utilisateur:mot-de-passe@serveur:587 (ou smtps://…)');
+  return v;
 }
 
 /** SUPPORT_EMAIL: one address (nom@domaine), else the instance's default support address. */

@@ -66,6 +66,14 @@ describe('HTTP platform', () => {
     expect(() => supportEmail('pas une adresse')).toThrow(/SUPPORT_EMAIL/);
   });
 
+  it('SMTP_URL: checked at start, although the mail library loads at the first mail', async () => {
+    const { smtpUrl } = await import('./config.js');
+    expect(smtpUrl(undefined)).toBeUndefined();
+    expect(smtpUrl('smtp://u:p@mail.example.fr:587')).toBe('smtp://u:p@mail.example.fr:587');
+    expect(() => smtpUrl('mail.example.fr:587')).toThrow(/SMTP_URL/);
+    expect(() => smtpUrl('https://mail.example.fr')).toThrow(/SMTP_URL/);
+  });
+
   it('answers a French 404 page, and a problem+json 404 under /api', async () => {
     const page = await t.app.inject({ url: '/nulle-part' });
     expect(page.statusCode).toBe(404);

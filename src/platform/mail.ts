@@ -25,7 +25,12 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
       kind: 'smtp',
       async send(m) {
         transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl));
-        await (await transport).sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
+        // A transport that could not be made is not kept: the next mail tries again.
+        const t = await transport.catch((e: unknown) => {
+          transport = undefined;
+          throw e;
+        });
+        await t.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
       },
     };
   }

@@ -234,8 +234,10 @@ export async function optionsFiltres(db: Db, r: PerimetreResolu, du: string, au:
     // One pass over the scope's activities of the period (one département at most): their communes and places.
     const vus = await rows<{ c: string | null; l: string | null }>(
       db,
-      sql`select a.commune_insee as c, a.lieu_id::text as l from activites a where ${activitesDuPerimetre(p, du, au)} and (a.commune_insee is not null or a.lieu_id is not null) group by 1, 2 limit ${LISTE_MAX * 20}`,
+      sql`select a.commune_insee as c, a.lieu_id::text as l from activites a where ${activitesDuPerimetre(p, du, au)} and (a.commune_insee is not null or a.lieu_id is not null) group by 1, 2 limit ${PAIRES_MAX + 1}`,
     );
+    // More (commune, place) pairs than read: the lists would be incomplete, so none is offered (« trop nombreux »).
+    if (vus.length > PAIRES_MAX) return ajouterChoisis(db, { conseillers, structures, communes: null, departements: departementsListe, lieux: null }, choisis);
     const codes = [...new Set(vus.map((x) => x.c).filter((x): x is string => !!x))];
     const ids = [...new Set(vus.map((x) => x.l).filter((x): x is string => !!x))];
     communes = tropLong(
@@ -250,8 +252,14 @@ export async function optionsFiltres(db: Db, r: PerimetreResolu, du: string, au:
       : [];
     lieux = ids.length > LISTE_MAX ? null : l.map((x) => ({ value: x.id, label: `${x.nom} (${x.commune})` }));
   }
-  const out: OptionsFiltres = { conseillers, structures, communes, departements: departementsListe, lieux };
-  // Values chosen but not listed (beyond the period's activities, or a list too long): added by name.
+  return ajouterChoisis(db, { conseillers, structures, communes, departements: departementsListe, lieux }, choisis);
+}
+
+/** The (commune, place) pairs read to offer the communes and places of a scope, at most. */
+const PAIRES_MAX = LISTE_MAX * 20;
+
+/** Values chosen but not listed (beyond the period's activities, or a list too long): added by name. */
+async function ajouterChoisis(db: Db, out: OptionsFiltres, choisis: Partial<Record<FiltrePerimetre, string[]>> | undefined): Promise<OptionsFiltres> {
   for (const k of FILTRES_PERIMETRE) {
     const manquants = (choisis?.[k] ?? []).filter((v) => !(out[k] ?? []).some((o) => o.value === v));
     if (!manquants.length) continue;

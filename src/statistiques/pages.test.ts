@@ -79,6 +79,10 @@ describe('/statistiques/perimetre', () => {
     expect(ligne(national, 'Bretagne')!.slice(0, 3)).toEqual(['0', '0', '0']);
     const parDep = (await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&par=departement`)).body;
     expect(ligne(parDep, 'Moselle (57)')!.slice(0, 3)).toEqual(['2', '9', '9']);
+    // The types chosen narrow the table too (the workshop of 8 alone; the individual one alone by structure).
+    expect(ligne((await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&types=collectif`)).body, 'Grand Est')!.slice(0, 2)).toEqual(['1', '8']);
+    const prefIndividuel = (await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}&types=individuel`)).body;
+    expect([...prefIndividuel.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td class="cn-num">1<\/td>\s*<td class="cn-num">1<\/td>/g)].length).toBe(1);
     const pref = (await clients.prefecture!.get(`/statistiques/perimetre?du=${today}&au=${today}`)).body;
     expect(pref).toContain('Activité et conseillers par structure');
     const metz = [...pref.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td class="cn-num">2<\/td>\s*<td class="cn-num">9<\/td>/g)];
@@ -170,6 +174,11 @@ describe('/statistiques/perimetre', () => {
     expect(options(national.body, 'departements')).toEqual(expect.arrayContaining([['57', 'Moselle (57)'], ['54', 'Meurthe-et-Moselle (54)']]));
     expect(stat(national.body)).toBe('0');
     expect(stat((await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&departements=57`)).body)).toBe('9');
+    // Choosing another scope on the form lets go of the shown scope's narrowing filters (else refused as outside it).
+    const ailleursChoisi = await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&perimetre=departement:54&perimetre_affiche=departement:57&conseillers=${camille[0]}`);
+    expect(ailleursChoisi.statusCode).toBe(200);
+    expect(ailleursChoisi.body).toContain('name="perimetre_affiche" value="departement:54"');
+    expect((await clients.admin!.get(`/statistiques/perimetre?du=${today}&au=${today}&perimetre=departement:54&conseillers=${camille[0]}`)).statusCode).toBe(403);
     // A structure may not filter on a conseiller of another structure: refused beside the field.
     const structureUser = (await findUserByEmail(t.database.db, 'structure@demo.test'))!.id;
     const ailleurs = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text as id from structures
@@ -181,6 +190,8 @@ describe('/statistiques/perimetre', () => {
     const refus = await clients.structure!.get(`/statistiques/perimetre?conseillers=${autre.id}`);
     expect(refus.statusCode).toBe(403);
     expect(refus.body).toContain('id="champ-conseillers-erreur"');
+    // … and the refused id is not turned into a name on that page.
+    expect(refus.body).not.toContain('Ailleurs');
     // The export writes the narrowing filter by name at the top.
     const csv = await clients.prefecture!.get(`/statistiques/perimetre/export.csv?du=${today}&au=${today}&conseillers=${camille[0]}`);
     expect(csv.body).toContain('Conseillers;Camille Conseillère');

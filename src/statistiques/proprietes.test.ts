@@ -236,7 +236,7 @@ describe('aggregates kept by the triggers', () => {
     expect(direct.accompagnements).toBe(email?.accompagnements ?? 0);
   });
 
-  it('the migration counts the activities recorded before it (backfill)', async () => {
+  it('replaying the records through statistiques_appliquer gives the same aggregates (the path the backfill of 0016 took)', async () => {
     const before = await lireAgregats(database.db, { kind: 'national' }, { du: '2026-03-01', au: '2026-06-30', types: [], thematiques: [] });
     await database.exec(`truncate statistiques_jours, statistiques_territoires, statistiques_territoires_journal, statistiques_presences;
       select statistiques_appliquer('{}'::activites[], array(select a from activites a where a.deleted_at is null));`);

@@ -79,6 +79,8 @@ describe('lireParametres', () => {
     expect(Object.keys(errors({ types: 'individuel,inconnu' }))).toEqual(['types']);
     expect(Object.keys(errors({ thematiques: 'email,zzz' }))).toEqual(['thematiques']);
     expect(errors({ thematiques: Array.from({ length: 51 }, () => 'email').join(',') }).thematiques).toMatch(/50 au plus/);
+    const trop = errors({ conseillers: Array.from({ length: 51 }, (_x, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',') }).conseillers;
+    expect(trop).toBe('Trop de valeurs (conseillers) : 50 au plus.');
     // The narrowing filters' syntax (which exist and lie in the scope: filtres.ts, against the records).
     expect(Object.keys(errors({ conseillers: 'camille' }))).toEqual(['conseillers']);
     expect(Object.keys(errors({ structures: ['7c9e6679-7425-40de-944b-e07fc1f90ae7', 'x'] }))).toEqual(['structures']);

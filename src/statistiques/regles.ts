@@ -81,7 +81,7 @@ function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly str
     .map((s) => s.trim())
     .filter(Boolean);
   if (values.length > MAX_CODES) {
-    errors[name] = `${what} : ${MAX_CODES} au plus.`;
+    errors[name] = `Trop de valeurs (${name}) : ${MAX_CODES} au plus.`;
     return [];
   }
   const ok = typeof allowed === 'function' ? allowed : (v: string) => allowed.includes(v);

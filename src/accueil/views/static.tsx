@@ -95,7 +95,7 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
       </div>
       <p>
         <a href="/statistiques">Les statistiques publiques du dispositif</a>
-        : accompagnements mois par mois, conseillers actifs, thématiques, chaque région et chaque département (données ouvertes).
+        {'\u00a0: '}accompagnements mois par mois, conseillers actifs, thématiques, chaque région et chaque département (données ouvertes).
       </p>
     </Layout>
   );

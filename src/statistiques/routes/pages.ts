@@ -88,7 +88,8 @@ async function tableauDe(db: AppDeps['db'], r: Extract<Lecture, { ok: true }>, p
   else if (e === 'departement') par = 'structure';
   else return null;
   const deps = e === 'national' ? null : r.perimetre.resource.departements;
-  const f = { du: r.parametres.du, au: r.parametres.au, types: [], thematiques: [] };
+  // The period and the types (kept per type in the rows read); not the themes nor the narrowing filters.
+  const f = { du: r.parametres.du, au: r.parametres.au, types: r.parametres.types, thematiques: [] };
   return { par, lignes: await tableauTerritorial(db, par, deps, f, today) };
 }
 
@@ -123,7 +124,11 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
         q.code = c.code ?? undefined;
       } else erreurChoix = 'Choisissez un périmètre dans la liste.';
     }
+    // Another scope chosen than the one shown: its narrowing filters belonged to the old one (they would be refused as outside).
+    const affiche = str(q.perimetre_affiche);
+    if (choisi && affiche && affiche !== choisi) for (const k of FILTRES_PERIMETRE) delete q[k];
     delete q.perimetre;
+    delete q.perimetre_affiche;
     const lu = await lireStatistiques(deps.db, request, undefined, q);
     const r: Lecture = erreurChoix ? { ok: false, status: 400, errors: { perimetre: erreurChoix } } : lu;
     const valeurs: Valeurs = {
@@ -149,7 +154,8 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
     return { r, valeurs, query: queryDe(valeurs), resolu: resolu ?? null };
   }
 
-  async function commun(request: FastifyRequest, valeurs: Valeurs, query: string, resolu: PerimetreResolu | null) {
+  /** `verifies`: the filters' values passed verifierFiltres, so the ones not listed may be added by name (never on an error: a refused id is not named). */
+  async function commun(request: FastifyRequest, valeurs: Valeurs, query: string, resolu: PerimetreResolu | null, verifies: boolean) {
     const today = parisDate(new Date());
     return {
       ctx: request.ctx(),
@@ -158,7 +164,7 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
       presets: presets(today).map((x) => ({ ...x, href: `/statistiques/perimetre?${queryDe(valeurs, { du: x.du, au: x.au })}` })),
       lienPartage: `${deps.config.publicUrl}/statistiques/perimetre?${query}`,
       choix: await choixPerimetres(deps.db, request.user!, resolu),
-      options: resolu ? await optionsFiltres(deps.db, resolu, valeurs.du || today, valeurs.au || today, valeurs) : null,
+      options: resolu ? await optionsFiltres(deps.db, resolu, valeurs.du || today, valeurs.au || today, verifies ? valeurs : undefined) : null,
     };
   }
 
@@ -167,8 +173,11 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
     // A scope the caller may not read: refused; a filter outside the scope read: the page says which.
     if (r.status === 403 && !r.perimetre) return forbidden(request, reply);
     const errors: Record<string, string> = {};
-    for (const [k, m] of Object.entries(r.errors)) errors[k === 'echelle' || k === 'code' ? 'perimetre' : k] = errors[k] ? `${errors[k]} ${m}` : m;
-    const common = await commun(request, valeurs, query, resolu);
+    for (const [k, m] of Object.entries(r.errors)) {
+      const champ = k === 'echelle' || k === 'code' ? 'perimetre' : k;
+      errors[champ] = errors[champ] ? `${errors[champ]} ${m}` : m;
+    }
+    const common = await commun(request, valeurs, query, resolu, false);
     return reply.html(StatistiquesPage({ ...common, errors, direct: false, ...(resolu ? { libelle: resolu.libelle } : {}) }), r.status);
   }
 
@@ -176,7 +185,7 @@ export function registerStatistiquesPages(app: FastifyInstance, deps: AppDeps): 
     const { r, valeurs, query, resolu } = await lire(request);
     const today = parisDate(new Date());
     if (!r.ok) return enErreur(request, reply, r, valeurs, query, resolu);
-    const common = await commun(request, valeurs, query, resolu);
+    const common = await commun(request, valeurs, query, resolu, true);
     const tableau = await tableauDe(deps.db, r, str((request.query as Record<string, unknown>).par), today);
     return reply.html(StatistiquesPage({ ...common, libelle: r.perimetre.libelle, indicateurs: r.indicateurs, tops: await tops(deps.db, r.figures), direct: parLesComptesRendus(filtreDe(r.parametres)), ...(tableau ? { tableau } : {}) }));
   });

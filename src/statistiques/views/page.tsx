@@ -69,7 +69,7 @@ function TableauTerritorial(p: { t: { par: Regroupement; lignes: LigneTableau[] 
         </ul>
       ) : null}
       <p class="fr-text--sm">
-        Sur la période, sans les autres filtres (types, thématiques, conseillers, communes…) ; actifs : une activité saisie ces 31 derniers jours ; en poste : contrats en cours (postes
+        Sur la période et les types d'activité choisis, sans les autres filtres (thématiques, conseillers, communes…) ; actifs : une activité saisie ces 31 derniers jours ; en poste : contrats en cours (postes
         attribués par le comité de sélection).
       </p>
       <div class="fr-table fr-table--sm">
@@ -162,16 +162,22 @@ function Filtres(p: StatistiquesView) {
       <div class="fr-grid-row fr-grid-row--gutters">
         <div class="fr-col-12 fr-col-md-6">
           <ChoixPerimetre choix={p.choix} valeur={v.echelle ? valeurPerimetre(v.echelle as Echelle, v.code || null) : ''} erreur={e.perimetre} />
+          {/* The scope shown: when another is chosen, the narrowing filters of this one are let go (they would lie outside it). */}
+          {v.echelle ? <input type="hidden" name="perimetre_affiche" value={valeurPerimetre(v.echelle as Echelle, v.code || null)} /> : null}
         </div>
         <div class="fr-col-12 fr-col-md-6">
-          <Select
-            name="thematiques"
-            label="Thématique"
-            placeholder="Toutes"
-            options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))}
-            values={{ thematiques: v.thematiques[0] ?? '' }}
-            errors={e}
-          />
+          {v.thematiques.length > 1 ? (
+            <Plusieurs name="thematiques" label="Thématique" options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))} choisis={v.thematiques} erreur={e.thematiques} />
+          ) : (
+            <Select
+              name="thematiques"
+              label="Thématique"
+              placeholder="Toutes"
+              options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))}
+              values={{ thematiques: v.thematiques[0] ?? '' }}
+              errors={e}
+            />
+          )}
         </div>
         {FILTRES.map((f) =>
           p.options?.[f.name]?.length ? (
@@ -219,7 +225,7 @@ function Filtres(p: StatistiquesView) {
   );
 }
 
-/** The narrowing filters of the form, each a list of names within the scope (one value each; the API takes several). */
+/** The narrowing filters of the form, each a list of names within the scope (one value, or several in a multiple list when a link holds several). */
 const FILTRES: { name: FiltrePerimetre; label: string; tous: string }[] = [
   { name: 'departements', label: 'Département', tous: 'Tous les départements du périmètre' },
   { name: 'structures', label: 'Structure', tous: 'Toutes les structures du périmètre' },
@@ -235,7 +241,7 @@ function Plusieurs(p: { name: string; label: string; options: { value: string; l
     <div class={`fr-select-group${p.erreur ? ' fr-select-group--error' : ''}`}>
       <label class="fr-label" for={id}>
         {p.label}
-        <span class="fr-hint-text">Plusieurs choix (Ctrl ou Maj pour en ajouter ou en retirer)</span>
+        <span class="fr-hint-text">Plusieurs choix (Ctrl, ou Cmd sur Mac, pour en ajouter ou en retirer)</span>
       </label>
       <select class={`fr-select${p.erreur ? ' fr-select--error' : ''}`} id={id} name={p.name} multiple size={Math.min(6, p.options.length)} aria-describedby={p.erreur ? `${id}-erreur` : undefined} aria-invalid={p.erreur ? 'true' : undefined}>
         {p.options.map((o) => (
@@ -303,7 +309,7 @@ export function StatistiquesPage(p: StatistiquesView) {
             </h2>
             <p class="fr-text--sm">
               Un atelier compte un accompagnement par participant. Les parts sont arrondies pour faire 100 %.{' '}
-              {p.direct ? 'Avec un filtre de thématique, les chiffres sont calculés directement à partir des comptes rendus.' : 'Chiffres à jour de la dernière saisie.'}
+              {p.direct ? 'Avec un filtre de thématique, de commune ou de lieu, les chiffres sont calculés directement à partir des comptes rendus.' : 'Chiffres à jour de la dernière saisie.'}
             </p>
             <div class="fr-grid-row fr-grid-row--gutters fr-mb-4w">
               <Stat label="Activités" value={i.activites} />
