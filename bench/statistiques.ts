@@ -87,17 +87,19 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
     await pool.query('alter table activites disable trigger statistiques_insert');
     const gen = await timed(() => pool.query(generationSql(N)));
     await pool.query('alter table activites enable trigger statistiques_insert');
+    process.stderr.write(`  génération : ${N.toLocaleString('fr-FR')} activités en ${round(gen.ms / 1000)} s ; agrégats…\n`);
     // Every aggregate rebuilt from the records in one set-based pass (the function operations use).
     const agg = await timed(async () => {
       const c = await pool.connect();
       try {
-        await c.query(`set work_mem = '256MB'`); // its GROUP BYs, in memory rather than in many spill files
+        await c.query(`set work_mem = '1GB'`); // its GROUP BYs, in memory rather than in many spill files (hash ×2: this machine has 24 GB)
         await c.query('select statistiques_reconstruire()');
         await c.query('reset work_mem');
       } finally {
         c.release();
       }
     });
+    process.stderr.write(`  agrégats reconstruits en ${round(agg.ms / 1000)} s ; lectures…\n`);
     await pool.query('vacuum analyze');
     const sizes = (await pool.query<{ t: string; n: string; mb: string }>(`select relname as t, n_live_tup::text as n, round(pg_total_relation_size(relid) / 1048576.0)::text as mb
       from pg_stat_user_tables where relname in ('activites', 'statistiques_jours', 'statistiques_territoires', 'statistiques_territoires_journal', 'statistiques_presences') order by relname`)).rows;
