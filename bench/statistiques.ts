@@ -16,7 +16,8 @@
  * Checks: the aggregates' figures equal the live ones for every read measured.
  *  - coverage: every French commune (centres of the shared communes file) against 30,000 synthetic places
  *    in the places' spatial index (bench/lieux.ts's generator): the full recomputation, all départements.
- * BENCH_GARDER=1 keeps the database (its URL is printed) to look at the plans.
+ * BENCH_GARDER=1 keeps the database (its URL is printed) to look at the plans; BENCH_REPRISE=<that URL> runs
+ * again on it (no generation nor rebuild: the reads, writes and coverage).
  */
 import pg from 'pg';
 import { benchDatabase, percentile, round, type BenchOptions, type BenchResult, type Cell } from './lib.js';
@@ -79,35 +80,37 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
   const failures: string[] = [];
   const rows: Cell[][] = [];
   const data: Record<string, unknown> = { activites: N };
-  const base = await benchDatabase('statistiques');
+  const reprise = process.env.BENCH_REPRISE;
+  const base = reprise ? { url: reprise, drop: async () => undefined } : await benchDatabase('statistiques');
   const pool = new pg.Pool({ connectionString: base.url, max: 10 });
   const database = wrapPool(pool);
   try {
     await migrate(database);
-    await pool.query('alter table activites disable trigger statistiques_insert');
-    const gen = await timed(() => pool.query(generationSql(N)));
-    await pool.query('alter table activites enable trigger statistiques_insert');
-    process.stderr.write(`  génération : ${N.toLocaleString('fr-FR')} activités en ${round(gen.ms / 1000)} s ; agrégats…\n`);
-    // Every aggregate rebuilt from the records in one set-based pass (the function operations use).
-    const agg = await timed(async () => {
-      const c = await pool.connect();
-      try {
-        await c.query(`set work_mem = '1GB'`); // its GROUP BYs, in memory rather than in many spill files (hash ×2: this machine has 24 GB)
-        await c.query('select statistiques_reconstruire()');
-        await c.query('reset work_mem');
-      } finally {
-        c.release();
-      }
-    });
-    process.stderr.write(`  agrégats reconstruits en ${round(agg.ms / 1000)} s ; lectures…\n`);
-    await pool.query('vacuum analyze');
-    const sizes = (await pool.query<{ t: string; n: string; mb: string }>(`select relname as t, n_live_tup::text as n, round(pg_total_relation_size(relid) / 1048576.0)::text as mb
-      from pg_stat_user_tables where relname in ('activites', 'statistiques_jours', 'statistiques_territoires', 'statistiques_territoires_journal', 'statistiques_presences') order by relname`)).rows;
-    data.generation = { insertMs: round(gen.ms), agregatsMs: round(agg.ms), tables: sizes };
-    rows.push([`génération : ${N.toLocaleString('fr-FR')} activités (1 INSERT … generate_series)`, round(gen.ms / 1000), '', '', '', '']);
-    rows.push(['agrégats construits (statistiques_reconstruire : les 4 tables depuis les activités)', round(agg.ms / 1000), '', '', '', '']);
-    for (const s of sizes) rows.push([`  table ${s.t} : ${Number(s.n).toLocaleString('fr-FR')} lignes, ${s.mb} Mo`, '', '', '', '', '']);
-
+    if (!reprise) {
+      await pool.query('alter table activites disable trigger statistiques_insert');
+      const gen = await timed(() => pool.query(generationSql(N)));
+      await pool.query('alter table activites enable trigger statistiques_insert');
+      process.stderr.write(`  génération : ${N.toLocaleString('fr-FR')} activités en ${round(gen.ms / 1000)} s ; agrégats…\n`);
+      // Every aggregate rebuilt from the records in one set-based pass (the function operations use).
+      const agg = await timed(async () => {
+        const c = await pool.connect();
+        try {
+          await c.query(`set work_mem = '1GB'`); // its GROUP BYs, in memory rather than in many spill files (hash ×2: this machine has 24 GB)
+          await c.query('select statistiques_reconstruire()');
+          await c.query('reset work_mem');
+        } finally {
+          c.release();
+        }
+      });
+      process.stderr.write(`  agrégats reconstruits en ${round(agg.ms / 1000)} s ; lectures…\n`);
+      await pool.query('vacuum analyze');
+      const sizes = (await pool.query<{ t: string; n: string; mb: string }>(`select relname as t, n_live_tup::text as n, round(pg_total_relation_size(relid) / 1048576.0)::text as mb
+        from pg_stat_user_tables where relname in ('activites', 'statistiques_jours', 'statistiques_territoires', 'statistiques_territoires_journal', 'statistiques_presences') order by relname`)).rows;
+      data.generation = { insertMs: round(gen.ms), agregatsMs: round(agg.ms), tables: sizes };
+      rows.push([`génération : ${N.toLocaleString('fr-FR')} activités (1 INSERT … generate_series)`, round(gen.ms / 1000), '', '', '', '']);
+      rows.push(['agrégats construits (statistiques_reconstruire : les 4 tables depuis les activités)', round(agg.ms / 1000), '', '', '', '']);
+      for (const s of sizes) rows.push([`  table ${s.t} : ${Number(s.n).toLocaleString('fr-FR')} lignes, ${s.mb} Mo`, '', '', '', '', '']);
+    }
     const structure = (await pool.query<{ id: string }>(`select md5('s' || 7)::uuid as id`)).rows[0]!.id;
     const lectures: { nom: string; p: Perimetre; f: Filtre }[] = [
       { nom: 'national, année civile 2025', p: { kind: 'national' }, f: { du: '2025-01-01', au: '2025-12-31', types: [], thematiques: [] } },
@@ -146,6 +149,7 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
     // Also all in ONE département (57), as a département's conseillers write at the same time: the
     // territory rows they share are only appended to (the journal), folded every 2 s as main.ts does.
     const deps = departements().map((d) => d.code);
+    const run = `${process.pid}-${Date.now()}`; // ids unique to this run (a kept database is run again)
     const ecrire = async (label: string, departement?: string) => {
       const t0 = performance.now();
       let next = 0;
@@ -172,7 +176,7 @@ export async function statistiques(_opts: BenchOptions): Promise<BenchResult> {
                 `insert into activites (id, conseiller_id, structure_id, departement, type, date, duree_minutes, tranche_duree, lieu_type, commune_insee, thematiques, materiel, accompagnements, participants)
                  values (md5($1)::uuid, md5('c' || $2::text)::uuid, md5('s' || ($2::int / 2)::text)::uuid, $4, 'collectif', $3::date - ($2::int % 30), 60, '60_120', 'autre', '57463', array['email','sante'], array['ordinateur'], 8,
                          '{"total":8,"deja_accompagnes":3,"genres":{"feminin":5,"masculin":3},"tranches_age":{"non_communique":8},"statuts":{"non_communique":8}}')`,
-                [`${label}${k}`, k % CONSEILLERS, FIN, departement ?? deps[k % deps.length]],
+                [`${run}-${label}-${k}`, k % CONSEILLERS, FIN, departement ?? deps[k % deps.length]],
               );
             }
           } finally {
