@@ -74,6 +74,9 @@ export type Erreurs = Record<string, string>;
 
 const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined || v === null ? undefined : String(v));
 
+/** The list parameters in words, for the « too many values » message. */
+const NOMS_LISTES: Record<string, string> = { types: "types d'activité", thematiques: 'thématiques', conseillers: 'conseillers', structures: 'structures', communes: 'communes', departements: 'départements', lieux: 'lieux' };
+
 /** A list parameter, comma-separated or repeated; `allowed` the codes, or a syntax check (then `what` says it all). */
 function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly string[] | ((v: string) => boolean), what: string): string[] {
   const values = (Array.isArray(raw) ? raw.map(String) : raw === undefined || raw === null ? [] : [String(raw)])
@@ -81,7 +84,7 @@ function list(errors: Erreurs, name: string, raw: unknown, allowed: readonly str
     .map((s) => s.trim())
     .filter(Boolean);
   if (values.length > MAX_CODES) {
-    errors[name] = `Trop de valeurs (${name}) : ${MAX_CODES} au plus.`;
+    errors[name] = `Trop de valeurs (${NOMS_LISTES[name] ?? name}) : ${MAX_CODES} au plus.`;
     return [];
   }
   const ok = typeof allowed === 'function' ? allowed : (v: string) => allowed.includes(v);

@@ -48,7 +48,8 @@ export const statistiquesJours = pgTable(
  * ('jour'), plus the national sums (`departement` = NATIONAL), each for all types (`type` '') and per
  * type: national, régional and départemental readings, with or without a types filter, sum a few rows
  * per month. Written by `statistiques_replier()` from the journal below (and rebuilt by the
- * migration's backfill and `statistiques_reconstruire()`); read through the view `statistiques_territoires_lues` (these rows + the journal not yet folded).
+ * migration's backfill and `statistiques_reconstruire()`); read through the view
+ * `statistiques_territoires_lues` (these rows + the journal not yet folded).
  */
 export const statistiquesTerritoires = pgTable(
   'statistiques_territoires',

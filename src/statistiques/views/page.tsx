@@ -126,6 +126,8 @@ export const SECTIONS: { cle: keyof Indicateurs['repartitions']; titre: string; 
 function Filtres(p: StatistiquesView) {
   const v = p.valeurs;
   const e = p.errors ?? {};
+  /** The scope shown, as the « perimetre » list's value. */
+  const affiche = v.echelle ? valeurPerimetre(v.echelle as Echelle, v.code || null) : '';
   const champ = (name: 'du' | 'au', label: string) => (
     <div class={`fr-input-group fr-col-12 fr-col-md-3${e[name] ? ' fr-input-group--error' : ''}`}>
       <label class="fr-label" for={`champ-${name}`}>
@@ -161,19 +163,19 @@ function Filtres(p: StatistiquesView) {
       </fieldset>
       <div class="fr-grid-row fr-grid-row--gutters">
         <div class="fr-col-12 fr-col-md-6">
-          <ChoixPerimetre choix={p.choix} valeur={v.echelle ? valeurPerimetre(v.echelle as Echelle, v.code || null) : ''} erreur={e.perimetre} />
+          <ChoixPerimetre choix={p.choix} valeur={affiche} erreur={e.perimetre} />
           {/* The scope shown: when another is chosen, the narrowing filters of this one are let go (they would lie outside it). */}
-          {v.echelle ? <input type="hidden" name="perimetre_affiche" value={valeurPerimetre(v.echelle as Echelle, v.code || null)} /> : null}
+          {affiche ? <input type="hidden" name="perimetre_affiche" value={affiche} /> : null}
         </div>
         <div class="fr-col-12 fr-col-md-6">
           {v.thematiques.length > 1 ? (
-            <Plusieurs name="thematiques" label="Thématique" options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))} choisis={v.thematiques} erreur={e.thematiques} />
+            <Plusieurs name="thematiques" label="Thématique" options={OPTIONS_THEMATIQUES} choisis={v.thematiques} erreur={e.thematiques} />
           ) : (
             <Select
               name="thematiques"
               label="Thématique"
               placeholder="Toutes"
-              options={THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }))}
+              options={OPTIONS_THEMATIQUES}
               values={{ thematiques: v.thematiques[0] ?? '' }}
               errors={e}
             />
@@ -224,6 +226,8 @@ function Filtres(p: StatistiquesView) {
     </form>
   );
 }
+
+const OPTIONS_THEMATIQUES = THEMATIQUES.values.map((t) => ({ value: t, label: THEMATIQUES.labels[t]! }));
 
 /** The narrowing filters of the form, each a list of names within the scope (one value, or several in a multiple list when a link holds several). */
 const FILTRES: { name: FiltrePerimetre; label: string; tous: string }[] = [
