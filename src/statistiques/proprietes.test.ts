@@ -265,4 +265,15 @@ describe('aggregates kept by the triggers', () => {
     const apres = await contenu();
     for (const t of tables) expect(apres[t], t).toEqual(avant[t]);
   });
+
+  it('the aggregate tables leave room on their pages for in-place updates (fillfactor 70, migration 0021), after a rebuild too', async () => {
+    const options = async () =>
+      rowsOf<{ relname: string; reloptions: string[] | null }>(
+        await database.db.execute(sql`select relname, reloptions from pg_class where relname in ('statistiques_jours', 'statistiques_territoires') and relnamespace = current_schema()::regnamespace order by relname`),
+      ).map((x) => [x.relname, x.reloptions]);
+    const attendu = [['statistiques_jours', ['fillfactor=70']], ['statistiques_territoires', ['fillfactor=70']]];
+    expect(await options()).toEqual(attendu);
+    await database.exec('select statistiques_reconstruire()');
+    expect(await options()).toEqual(attendu);
+  });
 });
