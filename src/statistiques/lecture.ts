@@ -138,12 +138,30 @@ interface SuivisSql {
   par: Figures['suivisPar'];
 }
 
+/**
+ * The distinct people of `source` (a subquery of (beneficiary, day, gender, age, status) rows), each with
+ * the values of their last day (ties: the first gender, age bracket and status in text order), in one
+ * of two equal ways: `tri` sorts every row by person (the live computation's way); `hachage` first
+ * finds each person's last day in a hash table, then sorts only the rows of those days (the
+ * aggregates' way: the presences of a national year are sorted by far fewer rows, without spilling to
+ * disk). Two formulations of one rule: the random-operations test compares them on every reading.
+ */
+function personnesDe(source: SQL, methode: 'tri' | 'hachage'): SQL {
+  if (methode === 'tri')
+    return sql`p as (select distinct on (beneficiaire_id) beneficiaire_id, genre, tranche_age, statut from (${source}) s
+                   order by beneficiaire_id, jour desc, genre, tranche_age, statut)`;
+  return sql`s as materialized (${source}),
+        d as (select beneficiaire_id, max(jour) as jour from s group by beneficiaire_id),
+        p as (select distinct on (s.beneficiaire_id) s.beneficiaire_id, s.genre, s.tranche_age, s.statut
+              from s join d on d.beneficiaire_id = s.beneficiaire_id and d.jour = s.jour
+              order by s.beneficiaire_id, s.genre, s.tranche_age, s.statut)`;
+}
+
 /** Distinct followed beneficiaries of a set of (beneficiary, day, gender, age, status) rows, `source` a subquery. */
-async function suivisDe(db: Db, source: SQL, avant: SQL): Promise<SuivisSql> {
+async function suivisDe(db: Db, source: SQL, avant: SQL, methode: 'tri' | 'hachage'): Promise<SuivisSql> {
   const r = await rows<{ d: string; v: string; n: number }>(
     db,
-    sql`with p as (select distinct on (beneficiaire_id) beneficiaire_id, genre, tranche_age, statut from (${source}) s
-                   order by beneficiaire_id, jour desc, genre, tranche_age, statut)
+    sql`with ${personnesDe(source, methode)}
         select 'total' as d, '' as v, count(*)::int as n from p
         union all select 'nouveaux', '', count(*)::int from p where not exists (${avant})
         union all select 'genre', genre, count(*)::int from p group by genre
@@ -189,6 +207,7 @@ export async function lireAgregats(db: Db, demande: Perimetre, f: Filtre): Promi
     db,
     sql`select q.beneficiaire_id, q.jour, q.genre, q.tranche_age, q.statut from statistiques_presences q where ${entre(cp.jour, f.du, f.au)} and ${portee(p, cp)}${typesDe(f, raw('q.type'))}${filtresDe(f, cp)}`,
     sql`select 1 from statistiques_presences o where o.beneficiaire_id = p.beneficiaire_id and o.jour < ${f.du}::date`,
+    'hachage',
   );
   const debutSerie = `${moisDeSerie(f.au)[0]}-01`;
   const debutJours = joursDeSerie(f.au)[0]!;
@@ -266,6 +285,7 @@ export async function lireDirect(db: Db, p: Perimetre, f: Filtre): Promise<Figur
     sql`select a.beneficiaire_id, a.date as jour, ${cle('genres')} as genre, ${cle('tranches_age')} as tranche_age, ${cle('statuts')} as statut
         from activites a where ${ou} and a.beneficiaire_id is not null`,
     sql`select 1 from activites o where o.beneficiaire_id = p.beneficiaire_id and o.deleted_at is null and o.date < ${f.du}::date`,
+    'tri',
   );
   const serie = (debut: string, expr: string) =>
     rows<{ mois: string; jour: string; activites: number; accompagnements: number }>(
