@@ -259,11 +259,19 @@ describe('aggregates kept by the triggers', () => {
       for (const t of tables) out[t] = rowsOf(await database.db.execute(sql.raw(requetes[t]!)));
       return out;
     };
+    // The keys and indexes it drops during the load (migration 0022) come back as they were.
+    const index = async () =>
+      rowsOf<{ indexname: string; indexdef: string }>(
+        await database.db.execute(sql`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename like 'statistiques%' order by indexname`),
+      );
+    const indexAvant = await index();
+    expect(indexAvant.length).toBe(10);
     const avant = await contenu();
     expect(avant.statistiques_jours!.length).toBeGreaterThan(0);
     await database.exec('select statistiques_reconstruire()');
     const apres = await contenu();
     for (const t of tables) expect(apres[t], t).toEqual(avant[t]);
+    expect(await index()).toEqual(indexAvant);
   });
 
   it('the aggregate tables leave room on their pages for in-place updates (fillfactor 70, migration 0021), after a rebuild too', async () => {
