@@ -16,6 +16,8 @@ import { GENRES, LIEU_TYPES, MATERIEL, ORIENTATIONS, STATUTS, THEMATIQUES, THEMA
 import { lireAgregats, lireDirect, type Filtre, type Perimetre } from './lecture.js';
 import { replierStatistiques } from './repliage.js';
 import { heuresParType, indicateurs, jourSuivant, premiers, type Figures } from './regles.js';
+import { lirePubliques } from './publique.js';
+import { tableauTerritorial } from './tableau.js';
 
 /** A small seeded generator (mulberry32): a failing run can be replayed with the same seed. */
 function prng(seed: number) {
@@ -283,5 +285,22 @@ describe('aggregates kept by the triggers', () => {
     expect(await options()).toEqual(attendu);
     await database.exec('select statistiques_reconstruire()');
     expect(await options()).toEqual(attendu);
+  });
+
+  it('a conseiller whose only recent activity was deleted is no longer counted active (public page, territory table)', async () => {
+    const today = '2026-06-30';
+    const seul: ConseillerProfile = { userId: randomUUID(), structureId: null, departement: '2A', startDate: null, endDate: null, lieux: [], communeStructure: '57463' };
+    const f: Filtre = { du: '2026-06-01', au: today, types: [], thematiques: [] };
+    const actifs = async () => ({
+      public: (await lirePubliques(database.db, today)).departements.find((d) => d.code === '2A')?.conseillers_actifs,
+      tableau: (await tableauTerritorial(database.db, 'departement', ['2A'], f, today)).find((l) => l.code === '2A')?.actifs,
+    });
+    expect(await actifs()).toEqual({ public: 0, tableau: 0 });
+    const id = randomUUID();
+    const v = await checkActivite(database.db, seul, { id, type: 'individuel', date: today, duree_minutes: 30, lieu: { type: 'domicile', commune_insee: '2A004' }, thematiques: ['email'] }, clock);
+    await createActivite(database.db, SYSTEM_ACTOR, seul, v);
+    expect(await actifs()).toEqual({ public: '< 5', tableau: 1 });
+    await deleteActivite(database.db, SYSTEM_ACTOR, seul.userId, id);
+    expect(await actifs()).toEqual({ public: 0, tableau: 0 });
   });
 });
