@@ -248,7 +248,8 @@ describe('aggregates kept by the triggers', () => {
 
   it('statistiques_reconstruire() rebuilds from the records the very rows the triggers keep', async () => {
     await replierStatistiques(database.db);
-    // Rows the triggers brought back to zero (everything counted there deleted) are not rebuilt: left out.
+    // Territory rows folded back to zero (everything counted there deleted) are not rebuilt: left out (the
+    // per-conseiller ones are deleted by the triggers, migration 0023).
     const nonNul = 'activites <> 0 or accompagnements <> 0 or personnes <> 0 or nouveaux <> 0 or minutes <> 0';
     const requetes: Record<string, string> = {
       statistiques_jours: `select * from statistiques_jours where ${nonNul} order by jour, conseiller_id, structure_id, departement, type, dimension, valeur`,
@@ -287,7 +288,7 @@ describe('aggregates kept by the triggers', () => {
     expect(await options()).toEqual(attendu);
   });
 
-  it('a conseiller whose only recent activity was deleted is no longer counted active (public page, territory table)', async () => {
+  it('a conseiller whose only recent activity was deleted is no longer counted active (public page, territory table): the row at zero goes', async () => {
     const today = '2026-06-30';
     const seul: ConseillerProfile = { userId: randomUUID(), structureId: null, departement: '2A', startDate: null, endDate: null, lieux: [], communeStructure: '57463' };
     const f: Filtre = { du: '2026-06-01', au: today, types: [], thematiques: [] };
@@ -302,5 +303,7 @@ describe('aggregates kept by the triggers', () => {
     expect(await actifs()).toEqual({ public: '< 5', tableau: 1 });
     await deleteActivite(database.db, SYSTEM_ACTOR, seul.userId, id);
     expect(await actifs()).toEqual({ public: 0, tableau: 0 });
+    const restes = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from statistiques_jours where conseiller_id = ${seul.userId}::uuid`));
+    expect(restes[0]!.n).toBe(0);
   });
 });

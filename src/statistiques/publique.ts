@@ -53,9 +53,8 @@ async function parDepartement(db: Db, du: string, au: string, actifsDepuis: stri
   const suivis = rowsOf<{ departement: string; n: number }>(
     await db.execute(sql`select departement, count(distinct beneficiaire_id)::int as n from statistiques_presences where jour between ${du}::date and ${au}::date group by departement`),
   );
-  // activites > 0: a row whose activities were all deleted stays at zero; its conseiller is not active.
   const actifs = rowsOf<{ departement: string; n: number }>(
-    await db.execute(sql`select departement, count(distinct conseiller_id)::int as n from statistiques_jours where dimension = 'total' and activites > 0 and jour >= ${actifsDepuis}::date group by departement`),
+    await db.execute(sql`select departement, count(distinct conseiller_id)::int as n from statistiques_jours where dimension = 'total' and jour >= ${actifsDepuis}::date group by departement`),
   );
   const out = new Map<string, Omit<LigneTerritoire, 'code' | 'nom'>>();
   const get = (d: string) => out.get(d) ?? (out.set(d, { activites: 0, accompagnements: 0, personnes: 0, conseillers_actifs: 0 }), out.get(d)!);
@@ -86,7 +85,7 @@ export async function lirePubliques(db: Db, today: string, dep: string | null = 
     cumul += m.accompagnements;
     return { mois: m.mois, accompagnements: cell(m.accompagnements), cumul: cell(cumul) };
   });
-  const [jamais] = rowsOf<{ n: number }>(await db.execute(sql`select count(distinct conseiller_id)::int as n from statistiques_jours where dimension = 'total' and activites > 0 ${dep ? sql`and departement = ${dep}` : sql``}`));
+  const [jamais] = rowsOf<{ n: number }>(await db.execute(sql`select count(distinct conseiller_id)::int as n from statistiques_jours where dimension = 'total' ${dep ? sql`and departement = ${dep}` : sql``}`));
   const actifs = dep ? (depTable.get(dep)?.conseillers_actifs ?? 0) : [...depTable.values()].reduce((a, d) => a + d.conseillers_actifs, 0);
   const enPoste = dep ? 0 : [...(await postesOccupes(db)).values()].reduce((a, b) => a + b, 0);
   const regionsRows: LigneTerritoire[] = regions().map((r) => {

@@ -67,7 +67,7 @@ export async function tableauTerritorial(db: Db, par: Regroupement, departements
   );
   const actifs = rowsOf<{ k: string; n: number }>(
     await db.execute(sql`select ${cle(par, 'j')} as k, count(distinct j.conseiller_id)::int as n from statistiques_jours j ${join('j')}
-      where j.dimension = 'total' and j.activites > 0 and j.jour between ${jourSuivant(today, -30)}::date and ${today}::date and j.departement = any(${depsSql}) group by 1`),
+      where j.dimension = 'total' and j.jour between ${jourSuivant(today, -30)}::date and ${today}::date and j.departement = any(${depsSql}) group by 1`),
   );
   // Posts granted and people in post.
   const postes = new Map<string, { attribues: number; enPoste: number }>();
